@@ -1,0 +1,25 @@
+package org.acme.voicewebhooks.bargein;
+
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.acme.voicewebhooks.web.LogSafe;
+import org.acme.voicewebhooks.web.WebhookEvent;
+
+/** A caller interrupt as the voice platform sends it; every field is required. */
+public record BargeInEvent(
+        @NotEmpty
+        @Pattern(regexp = "^(?!\\.{1,2}$).*$", flags = Pattern.Flag.DOTALL, message = "must not be '.' or '..'")
+        String sessionId,
+        @NotNull String event,
+        @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double confidence,
+        @NotNull String transcript,
+        @NotNull Long timestamp) implements WebhookEvent {
+
+    @Override
+    public String logId() {
+        return LogSafe.quote(sessionId);
+    }
+}

@@ -1,0 +1,13 @@
+package org.acme.voicewebhooks.bargein;
+
+import org.acme.voicewebhooks.config.Settings;
+
+/** Barge-in settings, checked once at start-up. */
+public record BargeInSettings(double confidenceThreshold, String detectedVariableKey) {
+
+    public static BargeInSettings from(Settings s) {
+        return new BargeInSettings(
+                s.decimal("bargein.confidence-threshold", 0.0, 1.0),
+                s.text("bargein.detected-variable-key"));
+    }
+}

@@ -1,0 +1,74 @@
+package org.acme.voicewebhooks.cognigy;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+/** Logs in through the {@code cognigy-login} route, so logins get the same redelivery as commands. */
+public final class CamelTokenClient implements TokenClient {
+
+    private final CamelContext context;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private volatile ProducerTemplate template;
+
+    public CamelTokenClient(CamelContext context, ObjectMapper json, Clock clock) {
+        this.context = context;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public AccessToken login() {
+        String answer;
+        try {
+            answer = template().requestBody(CognigyClientRoutes.LOGIN, null, String.class);
+        } catch (CamelExecutionException e) {
+            throw loginFailure(e.getCause() != null ? e.getCause() : e);
+        }
+        try {
+            JsonNode node = json.readTree(answer == null ? "" : answer);
+            JsonNode token = node == null ? null : node.get("accessToken");
+            JsonNode expiresIn = node == null ? null : node.get("expiresIn");
+            if (token == null || !token.isTextual() || token.asText().isEmpty()
+                    || expiresIn == null || !expiresIn.isNumber()) {
+                throw new CognigyLoginException("login answer lacks accessToken or expiresIn", false);
+            }
+            return new AccessToken(token.asText(), clock.instant().plus(Duration.ofSeconds(expiresIn.asLong())));
+        } catch (IOException e) {
+            throw new CognigyLoginException("login answer is not JSON", false);
+        }
+    }
+
+    private static CognigyLoginException loginFailure(Throwable cause) {
+        if (cause instanceof HttpOperationFailedException http) {
+            return new CognigyLoginException("login refused with status " + http.getStatusCode(), false);
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return new CognigyLoginException("login failed: " + io.getClass().getSimpleName(), true);
+            }
+        }
+        return new CognigyLoginException("login failed: " + cause.getClass().getSimpleName(), false);
+    }
+
+    private ProducerTemplate template() {
+        ProducerTemplate t = template;
+        if (t == null) {
+            synchronized (this) {
+                if (template == null) {
+                    template = context.createProducerTemplate();
+                }
+                t = template;
+            }
+        }
+        return t;
+    }
+}

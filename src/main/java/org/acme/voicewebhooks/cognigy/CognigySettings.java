@@ -1,0 +1,44 @@
+package org.acme.voicewebhooks.cognigy;
+
+import java.time.Duration;
+
+import org.acme.voicewebhooks.config.Settings;
+
+/** The Cognigy connection, checked once at start-up. */
+public record CognigySettings(
+        String baseUrl,
+        String clientId,
+        String clientSecret,
+        String apiKey,
+        String loginPath,
+        PathTemplate abortTtsPath,
+        PathTemplate resetStatePath,
+        Duration tokenRefreshMargin,
+        Retry retry) {
+
+    /** Redelivery of 429, 5xx and I/O failures: exponential backoff, Retry-After honoured up to maxDelay. */
+    public record Retry(int maxRetries, long initialDelayMs, double multiplier, long maxDelayMs) {
+    }
+
+    public static CognigySettings from(Settings s) {
+        return new CognigySettings(
+                s.httpUrl("cognigy.base-url", "COGNIGY_BASE_URL"),
+                s.required("cognigy.client-id", "COGNIGY_CLIENT_ID"),
+                s.required("cognigy.client-secret", "COGNIGY_CLIENT_SECRET"),
+                s.required("cognigy.api-key", "COGNIGY_API_KEY"),
+                s.path("cognigy.login-path"),
+                new PathTemplate(s.path("cognigy.abort-tts-path")),
+                new PathTemplate(s.path("cognigy.reset-state-path")),
+                Duration.ofSeconds(s.number("cognigy.token-refresh-margin-seconds", 0, 3600)),
+                new Retry(
+                        (int) s.number("cognigy.retry.max-retries", 0, 10),
+                        s.number("cognigy.retry.initial-delay-ms", 0, 60_000),
+                        s.decimal("cognigy.retry.multiplier", 1.0, 10.0),
+                        s.number("cognigy.retry.max-delay-ms", 0, 60_000)));
+    }
+
+    @Override
+    public String toString() {
+        return "CognigySettings[baseUrl=" + baseUrl + "]";   // never the credentials
+    }
+}

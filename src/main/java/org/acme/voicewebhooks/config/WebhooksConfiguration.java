@@ -1,0 +1,63 @@
+package org.acme.voicewebhooks.config;
+
+import java.time.Clock;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import org.acme.voicewebhooks.bargein.BargeInCommands;
+import org.acme.voicewebhooks.bargein.BargeInSettings;
+import org.acme.voicewebhooks.cognigy.AccessTokenProcessor;
+import org.acme.voicewebhooks.cognigy.CamelTokenClient;
+import org.acme.voicewebhooks.cognigy.CognigySettings;
+import org.acme.voicewebhooks.web.FailureAnswerProcessor;
+import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.spi.Registry;
+
+/** Checks the settings and binds the shared beans before any route is built. */
+@Configuration
+public class WebhooksConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        Settings settings = Settings.of(context);
+        CognigySettings cognigy = CognigySettings.from(settings);
+        BargeInSettings bargeIn = BargeInSettings.from(settings);
+        ObjectMapper json = strictJson();
+
+        Registry registry = context.getRegistry();
+        registry.bind("jsonMapper", ObjectMapper.class, json);
+        registry.bind("cognigySettings", CognigySettings.class, cognigy);
+        registry.bind("bargeInSettings", BargeInSettings.class, bargeIn);
+        registry.bind("bargeInCommands", BargeInCommands.class, new BargeInCommands(json, bargeIn));
+        registry.bind("failureAnswer", FailureAnswerProcessor.class, new FailureAnswerProcessor(json));
+        registry.bind("jsonContentType", JsonContentTypeProcessor.class, new JsonContentTypeProcessor());
+        registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
+                new CamelTokenClient(context, json, Clock.systemUTC()), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
+    }
+
+    /** Strict types for payloads: "0.9" is not a number, 1.5 is not an integer, 5 is not a string. */
+    static ObjectMapper strictJson() {
+        JsonMapper mapper = JsonMapper.builder()
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+}

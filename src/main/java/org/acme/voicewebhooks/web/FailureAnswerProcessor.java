@@ -1,0 +1,73 @@
+package org.acme.voicewebhooks.web;
+
+import java.io.IOException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.acme.voicewebhooks.cognigy.CognigyLoginException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns a failed webhook into the SPEC's status and one-line JSON error; never a stack trace or a secret. */
+public final class FailureAnswerProcessor implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailureAnswerProcessor.class);
+
+    record Answer(int status, String error) {
+    }
+
+    private final ObjectMapper json;
+
+    public FailureAnswerProcessor(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Answer answer = answer(failure);
+        WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
+        String webhook = exchange.getFromRouteId();
+        String session = event == null ? "-" : event.logId();
+        if (answer.status() < 500) {
+            LOG.info("{} rejected session={} status={} error={}", webhook, session, answer.status(), LogSafe.quote(answer.error()));
+        } else if (answer.status() == 500) {
+            LOG.error("{} failed session={} status=500", webhook, session, failure);
+        } else {
+            LOG.warn("{} failed session={} status={} error={} cause={}", webhook, session, answer.status(),
+                    LogSafe.quote(answer.error()), failure == null ? "-" : failure.getClass().getSimpleName());
+        }
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(json.createObjectNode().put("error", answer.error()).toString());
+    }
+
+    static Answer answer(Throwable failure) {
+        if (failure instanceof WebhookException refused) {
+            return new Answer(refused.status(), refused.getMessage());
+        }
+        String payloadProblem = PayloadProblems.describe(failure);
+        if (payloadProblem != null) {
+            return new Answer(422, "Invalid payload: " + payloadProblem);
+        }
+        if (failure instanceof CognigyLoginException login) {
+            return new Answer(502, login.isNetworkFailure() ? "Network failure" : "Authentication failed");
+        }
+        if (failure instanceof HttpOperationFailedException http) {
+            return switch (http.getStatusCode()) {
+                case 401 -> new Answer(502, "Authentication failed");
+                case 403 -> new Answer(502, "Insufficient permissions");
+                default -> new Answer(502, "API error " + http.getStatusCode());
+            };
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return new Answer(502, "Network failure");
+            }
+        }
+        return new Answer(500, "Internal processing error");
+    }
+}

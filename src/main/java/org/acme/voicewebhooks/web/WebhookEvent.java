@@ -1,0 +1,10 @@
+package org.acme.voicewebhooks.web;
+
+/** A validated webhook payload, kept in exchange property {@link #PROPERTY}. */
+public interface WebhookEvent {
+
+    String PROPERTY = "event";
+
+    /** The sessionId as it may appear in a log line. */
+    String logId();
+}
