@@ -1,0 +1,62 @@
+package org.acme.voicewebhooks;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** The README's run command: the dev profile serves a simulated Cognigy and points the service at it. */
+class DevProfileSimulatorTest extends WebhookTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "file:application-dev.properties;optional=true," + Application.PROPERTY_LOCATIONS;
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties p = new Properties();
+        p.setProperty("camel.server.port", String.valueOf(port));
+        p.setProperty("camel.server.host", "127.0.0.1");
+        return p;
+    }
+
+    @Test
+    void confidentBargeInIsProcessedBySimulatedCognigy() throws Exception {
+        HttpResponse<String> answer = postJson("/webhook/cognigy/barge-in", sample("barge-in-confident.json"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.path("status").asText()).isEqualTo("processed");
+        assertThat(body.path("abort").path("commandExecuted").asText()).isEqualTo("stop");
+        assertThat(body.path("abort").path("sessionId").asText()).isEqualTo("sess_8f3a2b1c");
+        assertThat(body.path("state").path("updatedVariables").asInt()).isEqualTo(5);
+        cognigy.verify(exactly(0), anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void lowConfidenceBargeInIsIgnoredBySimulatedCognigy() throws Exception {
+        HttpResponse<String> answer = postJson("/webhook/cognigy/barge-in", sample("barge-in-low-confidence.json"));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        JsonNode body = JSON.readTree(answer.body());
+        assertThat(body.path("abort").path("success").asBoolean()).isTrue();
+        assertThat(body.path("state").toString()).isEqualTo("{\"action\":\"ignored\",\"reason\":\"low_confidence\"}");
+    }
+
+    @Test
+    void simulatorRefusesCommandsWithoutAToken() {
+        HttpResponse<String> answer = postJson("/cognigy-sim/api/v1/sessions/s-1/voice/commands", "{}");
+
+        assertThat(answer.statusCode()).isEqualTo(401);
+    }
+}
