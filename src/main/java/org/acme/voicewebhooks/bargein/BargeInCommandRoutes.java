@@ -1,9 +1,11 @@
 package org.acme.voicewebhooks.bargein;
 
 import java.util.Map;
+import java.util.function.Function;
 
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
+import org.acme.voicewebhooks.cognigy.PathTemplate;
 import org.acme.voicewebhooks.web.WebhookErrorHandling;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
@@ -19,24 +21,23 @@ public final class BargeInCommandRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("direct:cognigy-abort-tts").routeId("cognigy-abort-tts").routeConfigurationId(WebhookErrorHandling.ID)
-                .description("Stop text-to-speech in the caller's session")
-                .process(exchange -> {
-                    BargeInEvent event = exchange.getProperty(WebhookEvent.PROPERTY, BargeInEvent.class);
-                    exchange.setProperty(CognigyClientRoutes.PATH, settings.abortTtsPath().expand(Map.of("sessionId", event.sessionId())));
-                    exchange.getMessage().setBody(bargeInCommands.stop(event));
-                })
-                .to(CognigyClientRoutes.CALL)
-                .setProperty("abort", body());
+        command("cognigy-abort-tts", "Stop text-to-speech in the caller's session",
+                settings.abortTtsPath(), bargeInCommands::stop, "abort");
+        command("cognigy-reset-state", "Reset the dialogue state so the flow recovers from the interrupt",
+                settings.resetStatePath(), bargeInCommands::resetState, "state");
+    }
 
-        from("direct:cognigy-reset-state").routeId("cognigy-reset-state").routeConfigurationId(WebhookErrorHandling.ID)
-                .description("Reset the dialogue state so the flow recovers from the interrupt")
+    /** {@code direct:<id>}: posts the command for the event in property "event"; Cognigy's answer goes to {@code result}. */
+    private void command(String id, String description, PathTemplate path, Function<BargeInEvent, String> body,
+            String result) {
+        from("direct:" + id).routeId(id).routeConfigurationId(WebhookErrorHandling.ID)
+                .description(description)
                 .process(exchange -> {
                     BargeInEvent event = exchange.getProperty(WebhookEvent.PROPERTY, BargeInEvent.class);
-                    exchange.setProperty(CognigyClientRoutes.PATH, settings.resetStatePath().expand(Map.of("sessionId", event.sessionId())));
-                    exchange.getMessage().setBody(bargeInCommands.resetState(event));
+                    exchange.setProperty(CognigyClientRoutes.PATH, path.expand(Map.of("sessionId", event.sessionId())));
+                    exchange.getMessage().setBody(body.apply(event));
                 })
                 .to(CognigyClientRoutes.CALL)
-                .setProperty("state", body());
+                .setProperty(result, body());
     }
 }

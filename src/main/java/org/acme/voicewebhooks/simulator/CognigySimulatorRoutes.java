@@ -30,7 +30,7 @@ public final class CognigySimulatorRoutes extends RouteBuilder {
         from("platform-http:" + PREFIX + "/api/v1/auth/login?httpMethodRestrict=POST").routeId("cognigy-sim-login")
                 .description("Simulated Cognigy login: a bearer token valid for an hour")
                 .process(exchange -> answer(exchange, 200,
-                        jsonMapper.createObjectNode().put("accessToken", TOKEN).put("expiresIn", 3600)));
+                        jsonMapper.createObjectNode().put("accessToken", TOKEN).put("expiresIn", 3600), false));
 
         from("platform-http:" + PREFIX + "/api/v1/sessions/{sessionId}/voice/commands?httpMethodRestrict=POST")
                 .routeId("cognigy-sim-voice-commands")
@@ -39,7 +39,7 @@ public final class CognigySimulatorRoutes extends RouteBuilder {
                         .put("success", true)
                         .put("sessionId", exchange.getMessage().getHeader("sessionId", String.class))
                         .put("commandExecuted", "stop")
-                        .put("timestamp", clock.millis())));
+                        .put("timestamp", clock.millis()), true));
 
         from("platform-http:" + PREFIX + "/api/v1/sessions/{sessionId}/variables?httpMethodRestrict=POST")
                 .routeId("cognigy-sim-variables")
@@ -48,7 +48,7 @@ public final class CognigySimulatorRoutes extends RouteBuilder {
                         .put("sessionId", exchange.getMessage().getHeader("sessionId", String.class))
                         .put("updatedVariables", jsonMapper.readTree(exchange.getMessage().getBody(String.class))
                                 .path("variables").size())
-                        .put("timestamp", clock.millis())));
+                        .put("timestamp", clock.millis()), true));
 
         from("platform-http:" + PREFIX + "/api/v1/flows/{flowId}/sessions/{sessionId}/messages?httpMethodRestrict=POST")
                 .routeId("cognigy-sim-messages")
@@ -56,14 +56,14 @@ public final class CognigySimulatorRoutes extends RouteBuilder {
                 .process(exchange -> answer(exchange, 201, jsonMapper.createObjectNode()
                         .put("success", true)
                         .put("flowId", exchange.getMessage().getHeader("flowId", String.class))
-                        .put("sessionId", exchange.getMessage().getHeader("sessionId", String.class))));
+                        .put("sessionId", exchange.getMessage().getHeader("sessionId", String.class)), true));
     }
 
-    private void answer(Exchange exchange, int status, ObjectNode body) {
+    /** Answers like Cognigy: 401 for a protected endpoint called without its bearer token or API key. */
+    private void answer(Exchange exchange, int status, ObjectNode body, boolean protectedEndpoint) {
         String auth = exchange.getMessage().getHeader("Authorization", String.class);
         String apiKey = exchange.getMessage().getHeader("X-Cognigy-API-Key", String.class);
-        boolean login = exchange.getFromRouteId().equals("cognigy-sim-login");
-        boolean authorised = login || ("Bearer " + TOKEN).equals(auth) || apiKey != null && !apiKey.isEmpty();
+        boolean authorised = !protectedEndpoint || ("Bearer " + TOKEN).equals(auth) || apiKey != null && !apiKey.isEmpty();
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, authorised ? status : 401);
