@@ -27,6 +27,7 @@ class DevProfileSimulatorTest extends WebhookTestSupport {
         Properties p = new Properties();
         p.setProperty("camel.server.port", String.valueOf(port));
         p.setProperty("camel.server.host", "127.0.0.1");
+        p.setProperty("acoustic.dir", acousticDir().toString());
         return p;
     }
 
@@ -51,6 +52,17 @@ class DevProfileSimulatorTest extends WebhookTestSupport {
         JsonNode body = JSON.readTree(answer.body());
         assertThat(body.path("abort").path("success").asBoolean()).isTrue();
         assertThat(body.path("state").toString()).isEqualTo("{\"action\":\"ignored\",\"reason\":\"low_confidence\"}");
+    }
+
+    @Test
+    void lowConfidenceUtteranceIsClarifiedBySimulatedCognigy() {
+        HttpResponse<String> answer = send(java.net.http.HttpRequest.newBuilder(url("/webhook"))
+                .header("Content-Type", "application/json")
+                .header("X-Cognigy-API-Key", "dev-api-key")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(sample("asr-low-confidence.json"))));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("{\"message\":\"low_confidence_routed\"}");
     }
 
     @Test

@@ -33,6 +33,8 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
     protected static final String LOGIN = "/api/v1/auth/login";
     protected static final String CLIENT_ID = "test-client";
     protected static final String CLIENT_SECRET = "test-secret-value";
+    protected static final String COGNIGY_API_KEY = "test-api-key";
+    protected static final String ASR_WEBHOOK_KEY = "caller-key-4711";
 
     @RegisterExtension
     protected static final WireMockExtension cognigy = WireMockExtension.newInstance()
@@ -43,6 +45,8 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
 
     // the override properties are read in the constructor, before instance fields exist
     protected static final int port = freePort();
+    /** This test's acoustic record folder, made when the properties are read. */
+    protected Path acousticDir;
 
     @BeforeEach
     void stubLogin() {
@@ -72,9 +76,23 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
         p.setProperty("cognigy.base-url", cognigy.baseUrl());
         p.setProperty("cognigy.client-id", CLIENT_ID);
         p.setProperty("cognigy.client-secret", CLIENT_SECRET);
-        p.setProperty("cognigy.api-key", "test-api-key");
+        p.setProperty("cognigy.api-key", COGNIGY_API_KEY);
         p.setProperty("cognigy.read-timeout-ms", "500");
+        p.setProperty("asr.webhook-api-key", ASR_WEBHOOK_KEY);
+        p.setProperty("acoustic.dir", acousticDir().toString());
+        p.setProperty("acoustic.instance-name", "test-instance");
         return p;
+    }
+
+    protected Path acousticDir() {
+        if (acousticDir == null) {
+            try {
+                acousticDir = Files.createTempDirectory("acoustic-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return acousticDir;
     }
 
     protected HttpResponse<String> postJson(String path, String body) {

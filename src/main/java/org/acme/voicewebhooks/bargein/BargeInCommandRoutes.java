@@ -30,7 +30,7 @@ public final class BargeInCommandRoutes extends RouteBuilder {
     /** {@code direct:<id>}: posts the command for the event in property "event"; Cognigy's answer goes to {@code result}. */
     private void command(String id, String description, PathTemplate path, Function<BargeInEvent, String> body,
             String result) {
-        from("direct:" + id).routeId(id).routeConfigurationId(WebhookErrorHandling.ID)
+        from("direct:" + id).routeId(id).routeConfigurationId(WebhookErrorHandling.BARGE_IN)
                 .description(description)
                 .process(exchange -> {
                     BargeInEvent event = exchange.getProperty(WebhookEvent.PROPERTY, BargeInEvent.class);

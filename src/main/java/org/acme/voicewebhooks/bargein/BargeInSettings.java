@@ -7,7 +7,7 @@ public record BargeInSettings(double confidenceThreshold, String detectedVariabl
 
     public static BargeInSettings from(Settings s) {
         return new BargeInSettings(
-                s.decimal("bargein.confidence-threshold", 0.0, 1.0),
+                s.decimal("bargein.confidence-threshold", 0.0, 1.0, "BARGEIN_CONFIDENCE_THRESHOLD"),
                 s.text("bargein.detected-variable-key"));
     }
 }

@@ -19,6 +19,10 @@ public final class CognigyClientRoutes extends RouteBuilder {
      */
     public static final String CALL = "direct:cognigy-call";
     public static final String PATH = "cognigyPath";
+    /** How {@link #CALL} authenticates: a bearer token from the token processor unless this property is {@link #API_KEY}. */
+    public static final String AUTH = "cognigyAuth";
+    public static final String API_KEY = "api-key";
+    static final String API_KEY_HEADER = "X-Cognigy-API-Key";
 
     @BeanInject
     private CognigySettings settings;
@@ -46,13 +50,18 @@ public final class CognigyClientRoutes extends RouteBuilder {
 
         from(CALL).routeId("cognigy-call")
                 .routeConfigurationId(CognigyRedelivery.COMMAND_RETRY)
-                .description("POST one command to Cognigy with a bearer token; inbound headers never reach Cognigy")
+                .description("POST one command to Cognigy with a bearer token or the API key; inbound headers never reach Cognigy")
                 .removeHeaders("*")
                 .removeProperty(CognigyRedelivery.TOKEN_REFRESHED)
                 .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                 .setHeader(Exchange.HTTP_PATH, exchangeProperty(PATH))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
-                .process(accessTokenProcessor)
+                .choice()
+                    .when(exchangeProperty(AUTH).isEqualTo(API_KEY))
+                        .setHeader(API_KEY_HEADER, constant(settings.apiKey()))
+                    .otherwise()
+                        .process(accessTokenProcessor)
+                .end()
                 .to(settings.baseUrl()).id("call-cognigy")
                 .process(this::compactAnswer)
                 .removeHeaders("*");

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.acme.voicewebhooks.web.FailureAnswerProcessor;
+import org.acme.voicewebhooks.web.PayloadAnswers;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -28,10 +30,12 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
     @BeanInject
     private AccessTokenProcessor accessTokenProcessor;
     @BeanInject
-    private FailureAnswerProcessor failureAnswer;
+    private ObjectMapper jsonMapper;
 
     @Override
     public void configuration() {
+        FailureAnswerProcessor failureAnswer = new FailureAnswerProcessor(jsonMapper, PayloadAnswers.NONE);
+
         // a login's failure goes back to the token processor, which reports it as a login failure
         retry(routeConfiguration(LOGIN_RETRY).onException(HttpOperationFailedException.class, IOException.class))
                 .end()
@@ -39,13 +43,15 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
                     .logExhausted(false)
                 .end();
 
-        // a command's final failure is answered right here: a caller route's handler never sees a spent exception
+        // a command's final failure is answered right here (a caller route's handler never sees a spent exception);
+        // this is the one place a command is given up, where dead-lettering belongs
         retry(routeConfiguration(COMMAND_RETRY).onException(HttpOperationFailedException.class, IOException.class))
                     .handled(true)
                     .process(failureAnswer)
                 .end()
                 .onException(HttpOperationFailedException.class)
-                    .onWhen(exchange -> status(exchange) == 401)
+                    .onWhen(exchange -> status(exchange) == 401
+                            && exchange.getMessage().getHeader(AccessTokenProcessor.AUTHORIZATION) != null)
                     .retryWhile(exchange -> !exchange.getProperty(TOKEN_REFRESHED, false, Boolean.class))
                     .redeliveryDelay(0)
                     .onRedelivery(exchange -> {

@@ -13,6 +13,7 @@ public record CognigySettings(
         String loginPath,
         PathTemplate abortTtsPath,
         PathTemplate resetStatePath,
+        PathTemplate clarifyPath,
         Duration tokenRefreshMargin,
         Retry retry) {
 
@@ -29,6 +30,7 @@ public record CognigySettings(
                 s.path("cognigy.login-path"),
                 new PathTemplate(s.path("cognigy.abort-tts-path")),
                 new PathTemplate(s.path("cognigy.reset-state-path")),
+                new PathTemplate(s.path("cognigy.clarify-path")),
                 Duration.ofSeconds(s.number("cognigy.token-refresh-margin-seconds", 0, 3600)),
                 new Retry(
                         (int) s.number("cognigy.retry.max-retries", 0, 10),

@@ -29,6 +29,11 @@ public final class Settings {
                 "missing " + variable + " (setting " + key + "); set it in the environment or run with the dev profile"));
     }
 
+    /** A setting that may be left empty. */
+    public Optional<String> optional(String key) {
+        return value(key);
+    }
+
     public String text(String key) {
         return value(key).orElseThrow(() -> new InvalidSettingException("missing setting " + key));
     }
@@ -47,6 +52,11 @@ public final class Settings {
     }
 
     public double decimal(String key, double min, double max) {
+        return decimal(key, min, max, null);
+    }
+
+    /** A number in a range; the message names the environment variable that feeds it, when there is one. */
+    public double decimal(String key, double min, double max, String variable) {
         String raw = text(key);
         try {
             double d = Double.parseDouble(raw);
@@ -56,7 +66,8 @@ public final class Settings {
         } catch (NumberFormatException e) {
             // reported below with the allowed range
         }
-        throw new InvalidSettingException(key + " must be a number from " + min + " to " + max + ", was '" + raw + "'");
+        String name = variable == null ? key : variable + " (setting " + key + ")";
+        throw new InvalidSettingException(name + " must be a number from " + min + " to " + max + ", was '" + raw + "'");
     }
 
     /** An absolute http(s) URL without a trailing slash. */

@@ -10,12 +10,16 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import org.acme.voicewebhooks.asr.AsrAnswers;
+import org.acme.voicewebhooks.asr.AsrSettings;
 import org.acme.voicewebhooks.bargein.BargeInCommands;
 import org.acme.voicewebhooks.bargein.BargeInSettings;
 import org.acme.voicewebhooks.cognigy.AccessTokenProcessor;
 import org.acme.voicewebhooks.cognigy.CamelTokenClient;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
-import org.acme.voicewebhooks.web.FailureAnswerProcessor;
+import org.acme.voicewebhooks.records.AcousticRecords;
+import org.acme.voicewebhooks.records.AcousticSettings;
+import org.acme.voicewebhooks.web.ApiKeyProcessor;
 import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -31,6 +35,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
         Settings settings = Settings.of(context);
         CognigySettings cognigy = CognigySettings.from(settings);
         BargeInSettings bargeIn = BargeInSettings.from(settings);
+        AsrSettings asr = AsrSettings.from(settings, context.getPropertiesComponent());
+        AcousticSettings acoustic = AcousticSettings.from(settings);
         ObjectMapper json = strictJson();
 
         Registry registry = context.getRegistry();
@@ -38,7 +44,11 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("cognigySettings", CognigySettings.class, cognigy);
         registry.bind("bargeInSettings", BargeInSettings.class, bargeIn);
         registry.bind("bargeInCommands", BargeInCommands.class, new BargeInCommands(json, bargeIn));
-        registry.bind("failureAnswer", FailureAnswerProcessor.class, new FailureAnswerProcessor(json));
+        registry.bind("asrSettings", AsrSettings.class, asr);
+        registry.bind("asrAnswers", AsrAnswers.class, new AsrAnswers(json, asr));
+        registry.bind("asrApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Cognigy-API-Key", asr.webhookApiKey()));
+        registry.bind("acousticSettings", AcousticSettings.class, acoustic);
+        registry.bind("acousticRecords", AcousticRecords.class, new AcousticRecords(json, acoustic, Clock.systemUTC()));
         registry.bind("jsonContentType", JsonContentTypeProcessor.class, new JsonContentTypeProcessor());
         registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
                 new CamelTokenClient(context, json, Clock.systemUTC()), Clock.systemUTC(), cognigy.tokenRefreshMargin()));

@@ -15,19 +15,22 @@ public final class FailureAnswerProcessor implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureAnswerProcessor.class);
 
-    record Answer(int status, String error) {
+    /** A status and the text of {@code {"error":…}}. */
+    public record Answer(int status, String error) {
     }
 
     private final ObjectMapper json;
+    private final PayloadAnswers payloadAnswers;
 
-    public FailureAnswerProcessor(ObjectMapper json) {
+    public FailureAnswerProcessor(ObjectMapper json, PayloadAnswers payloadAnswers) {
         this.json = json;
+        this.payloadAnswers = payloadAnswers;
     }
 
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Answer answer = answer(failure);
+        Answer answer = answer(failure, payloadAnswers);
         WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
         String webhook = exchange.getFromRouteId();
         String session = event == null ? "-" : event.logId();
@@ -45,13 +48,13 @@ public final class FailureAnswerProcessor implements Processor {
         exchange.getMessage().setBody(json.createObjectNode().put("error", answer.error()).toString());
     }
 
-    static Answer answer(Throwable failure) {
+    static Answer answer(Throwable failure, PayloadAnswers payloadAnswers) {
         if (failure instanceof WebhookException refused) {
             return new Answer(refused.status(), refused.getMessage());
         }
-        String payloadProblem = PayloadProblems.describe(failure);
+        Answer payloadProblem = payloadAnswers.answer(failure);
         if (payloadProblem != null) {
-            return new Answer(422, "Invalid payload: " + payloadProblem);
+            return payloadProblem;
         }
         if (failure instanceof CognigyLoginException login) {
             return new Answer(502, login.isNetworkFailure() ? "Network failure" : "Authentication failed");

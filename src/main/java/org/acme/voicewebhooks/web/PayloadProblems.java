@@ -1,6 +1,7 @@
 package org.acme.voicewebhooks.web;
 
 import java.util.Comparator;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -8,6 +9,9 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.validation.ConstraintViolation;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import org.apache.camel.component.bean.validator.BeanValidationException;
 
 /** Says what is wrong with a payload in one short line, naming the field but never echoing its value. */
@@ -16,8 +20,36 @@ public final class PayloadProblems {
     private PayloadProblems() {
     }
 
+    /** Barge-in: {@code 422 {"error":"Invalid payload: <what is wrong>"}}. */
+    public static FailureAnswerProcessor.Answer bargeIn(Throwable failure) {
+        String problem = describe(failure);
+        return problem == null ? null : new FailureAnswerProcessor.Answer(422, "Invalid payload: " + problem);
+    }
+
+    /** ASR: the reference's 400 texts, one per kind of problem. */
+    public static FailureAnswerProcessor.Answer asr(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof JacksonException) {
+                return new FailureAnswerProcessor.Answer(400, "Invalid JSON payload");
+            }
+            if (t instanceof BeanValidationException invalid) {
+                Set<Class<?>> kinds = invalid.getConstraintViolations().stream()
+                        .map(v -> (Class<?>) v.getConstraintDescriptor().getAnnotation().annotationType())
+                        .collect(Collectors.toSet());
+                if (kinds.contains(NotNull.class) || kinds.contains(NotEmpty.class)) {
+                    return new FailureAnswerProcessor.Answer(400, "Missing confidence or session identifiers");
+                }
+                if (kinds.contains(Pattern.class)) {
+                    return new FailureAnswerProcessor.Answer(400, "Invalid session identifiers");
+                }
+                return new FailureAnswerProcessor.Answer(400, "Confidence must be between 0.0 and 1.0");
+            }
+        }
+        return null;
+    }
+
     /** The problem, or null when the failure is not about the payload. */
-    public static String describe(Throwable failure) {
+    static String describe(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof BeanValidationException invalid) {
                 return invalid.getConstraintViolations().stream()

@@ -1,23 +1,30 @@
 package org.acme.voicewebhooks.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.BeanInject;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
-/** Every webhook route answers its own failures through {@link FailureAnswerProcessor}, then stops. */
+/** Every webhook route answers its own failures through a {@link FailureAnswerProcessor}, then stops. */
 public final class WebhookErrorHandling extends RouteConfigurationBuilder {
 
-    public static final String ID = "webhook-errors";
+    public static final String BARGE_IN = "barge-in-errors";
+    public static final String ASR = "asr-errors";
 
     @BeanInject
-    private FailureAnswerProcessor failureAnswer;
+    private ObjectMapper jsonMapper;
 
     @Override
     public void configuration() {
-        routeConfiguration(ID)
+        answer(BARGE_IN, PayloadProblems::bargeIn);
+        answer(ASR, PayloadProblems::asr);
+    }
+
+    private void answer(String id, PayloadAnswers payloadAnswers) {
+        routeConfiguration(id)
                 .onException(Exception.class)
                     .handled(true)
                     .logExhausted(false)
-                    .process(failureAnswer)
+                    .process(new FailureAnswerProcessor(jsonMapper, payloadAnswers))
                 .end();
     }
 }

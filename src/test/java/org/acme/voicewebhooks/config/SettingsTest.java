@@ -3,10 +3,15 @@ package org.acme.voicewebhooks.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Properties;
 
+import org.acme.voicewebhooks.asr.AsrSettings;
 import org.acme.voicewebhooks.bargein.BargeInSettings;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
+import org.acme.voicewebhooks.records.AcousticSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesFunction;
@@ -16,6 +21,11 @@ import org.junit.jupiter.api.Test;
 class SettingsTest {
 
     private static Settings shipped(String... overrides) {
+        return Settings.of(context(Map.of(), overrides));
+    }
+
+    /** The shipped application.properties, with the given environment variables and overrides. */
+    private static CamelContext context(Map<String, String> environment, String... overrides) {
         CamelContext context = new DefaultCamelContext();
         context.getPropertiesComponent().setLocation("file:application.properties");
         // an empty environment, so the test never depends on the machine's variables
@@ -28,7 +38,8 @@ class SettingsTest {
             @Override
             public String apply(String remainder) {
                 int colon = remainder.indexOf(':');
-                return colon < 0 ? null : remainder.substring(colon + 1);
+                String name = colon < 0 ? remainder : remainder.substring(0, colon);
+                return environment.getOrDefault(name, colon < 0 ? null : remainder.substring(colon + 1));
             }
         });
         Properties p = new Properties();
@@ -36,7 +47,7 @@ class SettingsTest {
             p.setProperty(overrides[i], overrides[i + 1]);
         }
         context.getPropertiesComponent().setOverrideProperties(p);
-        return Settings.of(context);
+        return context;
     }
 
     private static final String[] COMPLETE = {
@@ -92,8 +103,67 @@ class SettingsTest {
     @Test
     void thresholdOutsideZeroToOneStopsStartUp() {
         assertThatThrownBy(() -> BargeInSettings.from(shipped("bargein.confidence-threshold", "1.5")))
-                .hasMessageStartingWith("bargein.confidence-threshold must be a number from 0.0 to 1.0");
+                .hasMessageStartingWith("BARGEIN_CONFIDENCE_THRESHOLD (setting bargein.confidence-threshold) must be a number"
+                        + " from 0.0 to 1.0");
         assertThatThrownBy(() -> BargeInSettings.from(shipped("bargein.confidence-threshold", "high")))
-                .hasMessageStartingWith("bargein.confidence-threshold must be a number");
+                .hasMessageContaining("bargein.confidence-threshold) must be a number");
+    }
+
+    private static AsrSettings asr(Map<String, String> environment, String... overrides) {
+        CamelContext context = context(environment, overrides);
+        return AsrSettings.from(Settings.of(context), context.getPropertiesComponent());
+    }
+
+    @Test
+    void asrDefaultsAreTheSpecs() {
+        AsrSettings asr = asr(Map.of("COGNIGY_API_KEY", "tenant-key"));
+
+        assertThat(asr.defaultThreshold()).isEqualTo(0.75);
+        assertThat(asr.webhookApiKey()).isEqualTo("tenant-key");
+        assertThat(asr.toString()).doesNotContain("tenant-key");
+    }
+
+    @Test
+    void asrWebhookKeyHasItsOwnVariable() {
+        AsrSettings asr = asr(Map.of("COGNIGY_API_KEY", "tenant-key", "ASR_WEBHOOK_API_KEY", "caller-key"));
+
+        assertThat(asr.webhookApiKey()).isEqualTo("caller-key");
+    }
+
+    @Test
+    void missingAsrWebhookKeyStopsStartUp() {
+        assertThatThrownBy(() -> asr(Map.of())).hasMessageStartingWith("missing ASR_WEBHOOK_API_KEY (or COGNIGY_API_KEY)");
+    }
+
+    @Test
+    void invalidAsrThresholdStopsStartUpNamingIt() {
+        assertThatThrownBy(() -> asr(Map.of("COGNIGY_API_KEY", "k", "ASR_THRESHOLD", "high")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("ASR_THRESHOLD (setting asr.confidence-threshold) must be a number from 0.0 to 1.0");
+        assertThatThrownBy(() -> asr(Map.of("COGNIGY_API_KEY", "k", "ASR_THRESHOLD", "1.01")))
+                .hasMessageStartingWith("ASR_THRESHOLD");
+        assertThatThrownBy(() -> asr(Map.of("COGNIGY_API_KEY", "k", "ASR_THRESHOLD", "-0.5")))
+                .hasMessageStartingWith("ASR_THRESHOLD");
+    }
+
+    @Test
+    void perFlowThresholdsAreReadAndChecked() {
+        AsrSettings asr = asr(Map.of("COGNIGY_API_KEY", "k"), "asr.flow-threshold.billing", "0.6");
+
+        assertThat(asr.thresholdFor("billing")).isEqualTo(0.6);
+        assertThat(asr.thresholdFor("other")).isEqualTo(0.75);
+        assertThatThrownBy(() -> asr(Map.of("COGNIGY_API_KEY", "k"), "asr.flow-threshold.billing", "lots"))
+                .hasMessageStartingWith("asr.flow-threshold.billing must be a number");
+    }
+
+    @Test
+    void acousticDefaults() {
+        AcousticSettings acoustic = AcousticSettings.from(shipped());
+
+        assertThat(acoustic.dir()).isEqualTo(Path.of("data/acoustic"));
+        assertThat(acoustic.maxFileBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(acoustic.retentionDays()).isEqualTo(30);
+        assertThat(acoustic.timeSlot().format(Instant.parse("2026-11-22T14:05:00Z"))).isEqualTo("2026-11-22T14");
+        assertThat(acoustic.instanceName()).isNotBlank().matches("[A-Za-z0-9._-]+");
     }
 }

@@ -1,0 +1,38 @@
+package org.acme.voicewebhooks.asr;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.acme.voicewebhooks.web.LogSafe;
+import org.acme.voicewebhooks.web.WebhookEvent;
+
+/** A recognised utterance as the voice flow sends it; absent and zero are different things, so numbers are boxed. */
+public record AsrEvent(
+        @NotEmpty @Pattern(regexp = DOTS, flags = Pattern.Flag.DOTALL) String sessionId,
+        @NotEmpty @Pattern(regexp = DOTS, flags = Pattern.Flag.DOTALL) String flowId,
+        String nodeId,
+        String utterance,
+        @NotNull @Valid Asr asr,
+        Audio audio) implements WebhookEvent {
+
+    /** Anything but "." and "..", which URL normalisation would turn into a different path. */
+    static final String DOTS = "^(?!\\.{1,2}$).*$";
+
+    public record Asr(@NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double confidence, String text) {
+    }
+
+    public record Audio(Long durationMs, Integer sampleRate, String features) {
+    }
+
+    public double confidence() {
+        return asr.confidence();
+    }
+
+    @Override
+    public String logId() {
+        return LogSafe.quote(sessionId);
+    }
+}

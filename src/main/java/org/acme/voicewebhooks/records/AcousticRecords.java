@@ -1,0 +1,94 @@
+package org.acme.voicewebhooks.records;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.acme.voicewebhooks.asr.AsrEvent;
+
+/**
+ * Acoustic records: one JSON line per utterance, in files named {@code acoustic-<time slot>-<instance>[-<n>].jsonl}
+ * that roll with the time slot and when the next line would pass the size limit.
+ */
+public final class AcousticRecords {
+
+    private final ObjectMapper json;
+    private final AcousticSettings settings;
+    private final Clock clock;
+
+    private String slot;
+    private int sequence;
+    private long size;
+
+    public AcousticRecords(ObjectMapper json, AcousticSettings settings, Clock clock) {
+        this.json = json;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** The record's JSON line, with its line feed. */
+    public byte[] line(AsrEvent event, double threshold) {
+        ObjectNode record = json.createObjectNode()
+                .put("timestamp", Instant.now(clock).toString())
+                .put("sessionId", event.sessionId())
+                .put("flowId", event.flowId())
+                .put("utterance", event.asr().text())
+                .put("confidence", event.confidence());
+        AsrEvent.Audio audio = event.audio();
+        record.put("durationMs", audio == null ? null : audio.durationMs())
+                .put("sampleRate", audio == null ? null : audio.sampleRate())
+                .put("rawFeatures", audio == null ? null : audio.features())
+                .put("belowThreshold", event.confidence() < threshold);
+        return (record + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The file the next line of {@code bytes} goes to; moves to a new file when the slot changes or it would grow too big. */
+    public synchronized String fileFor(int bytes) {
+        String now = settings.timeSlot().format(clock.instant());
+        if (!now.equals(slot)) {
+            slot = now;
+            resumeFromDisk();
+        }
+        if (size > 0 && size + bytes > settings.maxFileBytes()) {
+            sequence++;
+            size = 0;
+        }
+        size += bytes;
+        return name(sequence);
+    }
+
+    private String name(int n) {
+        return "acoustic-" + slot + "-" + settings.instanceName() + (n == 0 ? "" : "-" + n) + ".jsonl";
+    }
+
+    /** After a restart, appends to the newest file of the slot (this instance's files only). */
+    private void resumeFromDisk() {
+        sequence = 0;
+        size = 0;
+        Pattern mine = Pattern.compile(Pattern.quote("acoustic-" + slot + "-" + settings.instanceName()) + "(?:-(\\d+))?\\.jsonl");
+        try (Stream<Path> files = Files.list(settings.dir())) {
+            files.forEach(file -> {
+                Matcher m = mine.matcher(file.getFileName().toString());
+                if (m.matches()) {
+                    sequence = Math.max(sequence, m.group(1) == null ? 0 : Integer.parseInt(m.group(1)));
+                }
+            });
+            Path newest = settings.dir().resolve(name(sequence));
+            size = Files.exists(newest) ? Files.size(newest) : 0;
+        } catch (NoSuchFileException noFolderYet) {
+            // the file producer creates the folder with the first record
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

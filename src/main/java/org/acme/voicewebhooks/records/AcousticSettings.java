@@ -1,0 +1,50 @@
+package org.acme.voicewebhooks.records;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+import org.acme.voicewebhooks.config.InvalidSettingException;
+import org.acme.voicewebhooks.config.Settings;
+
+/** Where acoustic records go, how their files roll and how long they are kept; checked once at start-up. */
+public record AcousticSettings(
+        Path dir,
+        DateTimeFormatter timeSlot,
+        long maxFileBytes,
+        String instanceName,
+        int retentionDays,
+        long retentionSweepMs) {
+
+    public static AcousticSettings from(Settings s) {
+        String pattern = s.text("acoustic.file-time-pattern");
+        DateTimeFormatter slot;
+        try {
+            slot = DateTimeFormatter.ofPattern(pattern).withZone(ZoneOffset.UTC);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("acoustic.file-time-pattern is not a date-time pattern: '" + pattern + "'");
+        }
+        return new AcousticSettings(
+                Path.of(s.required("acoustic.dir", "ACOUSTIC_DIR")),
+                slot,
+                s.number("acoustic.max-file-bytes", 1024, Long.MAX_VALUE),
+                fileSafe(s.optional("acoustic.instance-name").orElseGet(AcousticSettings::hostName)),
+                (int) s.number("acoustic.retention-days", 0, 36_500),
+                s.number("acoustic.retention-sweep-ms", 100, 86_400_000));
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "instance");
+        }
+    }
+
+    /** Keeps an instance name to characters every file system takes. */
+    static String fileSafe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}
