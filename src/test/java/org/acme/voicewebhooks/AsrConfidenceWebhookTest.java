@@ -173,6 +173,8 @@ class AsrConfidenceWebhookTest extends WebhookTestSupport {
         "not json|Invalid JSON payload",
         "{\"sessionId\":\"s\",|Invalid JSON payload",
         "[1,2]|Invalid JSON payload",
+        "null|Invalid JSON payload",
+        "\"text\"|Invalid JSON payload",
         "{\"sessionId\":\"s\",\"flowId\":\"f\",\"asr\":{\"confidence\":\"0.9\"}}|Invalid JSON payload",
         "{\"flowId\":\"f\",\"asr\":{\"confidence\":0.5}}|Missing confidence or session identifiers",
         "{\"sessionId\":\"\",\"flowId\":\"f\",\"asr\":{\"confidence\":0.5}}|Missing confidence or session identifiers",

@@ -168,6 +168,8 @@ class BargeInWebhookTest extends WebhookTestSupport {
         "[{\"sessionId\":\"s-1\",\"event\":\"barge_in\",\"confidence\":0.9,\"transcript\":\"x\",\"timestamp\":1}]|body must be a JSON object",
         "{\"sessionId\":\"s-1\",|body is not valid JSON",
         "not json|body is not valid JSON",
+        "null|body must be a JSON object",
+        "42|body must be a JSON object",
         "{\"sessionId\":\"..\",\"event\":\"barge_in\",\"confidence\":0.9,\"transcript\":\"x\",\"timestamp\":1}|sessionId must not be '.' or '..'",
         "{\"sessionId\":\".\",\"event\":\"barge_in\",\"confidence\":0.9,\"transcript\":\"x\",\"timestamp\":1}|sessionId must not be '.' or '..'",
     })

@@ -29,7 +29,7 @@ public final class PayloadProblems {
     /** ASR: the reference's 400 texts, one per kind of problem. */
     public static FailureAnswerProcessor.Answer asr(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof JacksonException) {
+            if (t instanceof JacksonException || t instanceof NotAnObjectException) {
                 return new FailureAnswerProcessor.Answer(400, "Invalid JSON payload");
             }
             if (t instanceof BeanValidationException invalid) {
@@ -59,6 +59,9 @@ public final class PayloadProblems {
             }
             if (t instanceof JacksonException json) {
                 return jackson(json);
+            }
+            if (t instanceof NotAnObjectException notAnObject) {
+                return notAnObject.getMessage();
             }
         }
         return null;
