@@ -45,8 +45,9 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
 
     // the override properties are read in the constructor, before instance fields exist
     protected static final int port = freePort();
-    /** This test's acoustic record folder, made when the properties are read. */
+    /** This test's acoustic record and dead-letter folders, made when the properties are read. */
     protected Path acousticDir;
+    protected Path deadLetterDir;
 
     @BeforeEach
     void stubLogin() {
@@ -80,7 +81,8 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
         p.setProperty("cognigy.read-timeout-ms", "500");
         p.setProperty("asr.webhook-api-key", ASR_WEBHOOK_KEY);
         p.setProperty("acoustic.dir", acousticDir().toString());
-        p.setProperty("acoustic.instance-name", "test-instance");
+        p.setProperty("service.instance-name", "test-instance");
+        p.setProperty("deadletter.dir", deadLetterDir().toString());
         return p;
     }
 
@@ -93,6 +95,17 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
             }
         }
         return acousticDir;
+    }
+
+    protected Path deadLetterDir() {
+        if (deadLetterDir == null) {
+            try {
+                deadLetterDir = Files.createTempDirectory("dead-letter-");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return deadLetterDir;
     }
 
     protected HttpResponse<String> postJson(String path, String body) {

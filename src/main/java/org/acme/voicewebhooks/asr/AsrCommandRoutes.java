@@ -23,6 +23,7 @@ public final class AsrCommandRoutes extends RouteBuilder {
                 .description("Inject a clarification so the flow asks the caller to repeat")
                 .process(exchange -> {
                     AsrEvent event = exchange.getProperty(WebhookEvent.PROPERTY, AsrEvent.class);
+                    exchange.setProperty(CognigyClientRoutes.COMMAND, "cognigy-clarify");
                     exchange.setProperty(CognigyClientRoutes.PATH, settings.clarifyPath().expand(
                             Map.of("flowId", event.flowId(), "sessionId", event.sessionId())));
                     exchange.setProperty(CognigyClientRoutes.AUTH, CognigyClientRoutes.API_KEY);

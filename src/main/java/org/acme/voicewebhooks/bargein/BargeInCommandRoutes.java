@@ -34,6 +34,7 @@ public final class BargeInCommandRoutes extends RouteBuilder {
                 .description(description)
                 .process(exchange -> {
                     BargeInEvent event = exchange.getProperty(WebhookEvent.PROPERTY, BargeInEvent.class);
+                    exchange.setProperty(CognigyClientRoutes.COMMAND, id);
                     exchange.setProperty(CognigyClientRoutes.PATH, path.expand(Map.of("sessionId", event.sessionId())));
                     exchange.getMessage().setBody(body.apply(event));
                 })

@@ -10,6 +10,8 @@ import org.apache.camel.Processor;
 public final class AccessTokenProcessor implements Processor {
 
     public static final String AUTHORIZATION = "Authorization";
+    /** The token an attempt sent, so a 401 drops exactly that one. */
+    public static final String TOKEN_SENT = "cognigyTokenSent";
     private static final String BEARER = "Bearer ";
 
     private final TokenClient tokens;
@@ -25,16 +27,17 @@ public final class AccessTokenProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        exchange.getMessage().setHeader(AUTHORIZATION, BEARER + current().value());
+        String token = current().value();
+        exchange.setProperty(TOKEN_SENT, token);
+        exchange.getMessage().setHeader(AUTHORIZATION, BEARER + token);
     }
 
-    /** On a 401: forgets the token this exchange sent (not a newer one), then adds a fresh one. */
+    /** On a 401: forgets the token this exchange sent (not a newer one); the next attempt logs in again. */
     public void refresh(Exchange exchange) {
-        String sent = exchange.getMessage().getHeader(AUTHORIZATION, String.class);
-        if (sent != null && sent.startsWith(BEARER)) {
-            invalidate(sent.substring(BEARER.length()));
+        String sent = exchange.getProperty(TOKEN_SENT, String.class);
+        if (sent != null) {
+            invalidate(sent);
         }
-        process(exchange);
     }
 
     AccessToken current() {

@@ -7,7 +7,7 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -27,12 +27,17 @@ public final class CamelTokenClient implements TokenClient {
 
     @Override
     public AccessToken login() {
-        String answer;
-        try {
-            answer = template().requestBody(CognigyClientRoutes.LOGIN, null, String.class);
-        } catch (CamelExecutionException e) {
-            throw loginFailure(e.getCause() != null ? e.getCause() : e);
+        // the login spends the budget of the attempt that needs it
+        Long deadline = Budget.attemptDeadline();
+        Exchange result = template().send(CognigyClientRoutes.LOGIN, exchange -> {
+            if (deadline != null) {
+                exchange.setProperty(Budget.DEADLINE, deadline);
+            }
+        });
+        if (result.getException() != null) {
+            throw loginFailure(result.getException());
         }
+        String answer = result.getMessage().getBody(String.class);
         try {
             JsonNode node = json.readTree(answer == null ? "" : answer);
             JsonNode token = node == null ? null : node.get("accessToken");
@@ -48,6 +53,9 @@ public final class CamelTokenClient implements TokenClient {
     }
 
     private static CognigyLoginException loginFailure(Throwable cause) {
+        if (cause instanceof BudgetSpentException spent) {
+            return new CognigyLoginException(spent.getMessage(), true);
+        }
         if (cause instanceof HttpOperationFailedException http) {
             return new CognigyLoginException("login refused with status " + http.getStatusCode(), false);
         }

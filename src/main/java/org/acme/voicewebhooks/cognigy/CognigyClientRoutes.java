@@ -15,14 +15,22 @@ public final class CognigyClientRoutes extends RouteBuilder {
     public static final String LOGIN = "direct:cognigy-login";
     /**
      * Posts the body as JSON to the path in exchange property {@link #PATH}; the body becomes Cognigy's compact JSON
-     * answer, or, once the retries are spent, the webhook's error answer with the exchange marked as handled.
+     * answer, or, once the retries or the budget are spent, the webhook's error answer, the command dead-lettered
+     * and the exchange marked as handled.
      */
     public static final String CALL = "direct:cognigy-call";
+    /** The same call for a replayed dead letter: failures come back as exceptions and nothing is dead-lettered. */
+    public static final String REPLAY_CALL = "direct:cognigy-replay-call";
     public static final String PATH = "cognigyPath";
-    /** How {@link #CALL} authenticates: a bearer token from the token processor unless this property is {@link #API_KEY}. */
+    /** Which command this is (the calling route's id), for the dead-letter store and the log. */
+    public static final String COMMAND = "cognigyCommand";
+    /** The command's JSON body as sent, kept for the dead-letter store. */
+    public static final String BODY = "cognigyBody";
+    /** How the call authenticates: a bearer token from the token processor unless this property is {@link #API_KEY}. */
     public static final String AUTH = "cognigyAuth";
     public static final String API_KEY = "api-key";
     static final String API_KEY_HEADER = "X-Cognigy-API-Key";
+    private static final String ATTEMPT = "direct:cognigy-attempt";
 
     @BeanInject
     private CognigySettings settings;
@@ -30,6 +38,8 @@ public final class CognigyClientRoutes extends RouteBuilder {
     private ObjectMapper jsonMapper;
     @BeanInject
     private AccessTokenProcessor accessTokenProcessor;
+    @BeanInject
+    private Budget budget;
 
     @Override
     public void configure() {
@@ -48,14 +58,18 @@ public final class CognigyClientRoutes extends RouteBuilder {
                 .to(settings.baseUrl()).id("call-cognigy-login")
                 .convertBodyTo(String.class);
 
-        from(CALL).routeId("cognigy-call")
-                .routeConfigurationId(CognigyRedelivery.COMMAND_RETRY)
-                .description("POST one command to Cognigy with a bearer token or the API key; inbound headers never reach Cognigy")
-                .removeHeaders("*")
-                .removeProperty(CognigyRedelivery.TOKEN_REFRESHED)
+        call(CALL, "cognigy-call", CognigyRedelivery.COMMAND_RETRY,
+                "POST one command to Cognigy within the webhook's budget; inbound headers never reach Cognigy");
+        call(REPLAY_CALL, "cognigy-replay-call", CognigyRedelivery.REPLAY_RETRY,
+                "POST one replayed dead letter to Cognigy");
+
+        // redelivery repeats this whole route, so every attempt gets fresh credentials and what is left of the budget
+        from(ATTEMPT).routeId("cognigy-attempt").errorHandler(noErrorHandler())
+                .description("One attempt of a Cognigy call: its headers, credentials and timeouts")
                 .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                 .setHeader(Exchange.HTTP_PATH, exchangeProperty(PATH))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .process(budget::startAttempt)
                 .choice()
                     .when(exchangeProperty(AUTH).isEqualTo(API_KEY))
                         .setHeader(API_KEY_HEADER, constant(settings.apiKey()))
@@ -63,6 +77,17 @@ public final class CognigyClientRoutes extends RouteBuilder {
                         .process(accessTokenProcessor)
                 .end()
                 .to(settings.baseUrl()).id("call-cognigy")
+                .process(budget::endAttempt);
+    }
+
+    private void call(String uri, String id, String configuration, String description) {
+        from(uri).routeId(id).routeConfigurationId(configuration)
+                .description(description)
+                .removeHeaders("*")
+                .removeProperty(AccessTokenProcessor.TOKEN_SENT)
+                .removeProperty(Budget.ATTEMPTS)
+                .setProperty(BODY, body())
+                .to(ATTEMPT)
                 .process(this::compactAnswer)
                 .removeHeaders("*");
     }

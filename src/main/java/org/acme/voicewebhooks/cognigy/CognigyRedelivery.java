@@ -11,8 +11,9 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
-import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.model.OnExceptionDefinition;
+import org.apache.camel.model.RouteConfigurationDefinition;
 
 /** The Cognigy redelivery policy, opted into by the client routes through their route configuration id. */
 public final class CognigyRedelivery extends RouteConfigurationBuilder {
@@ -21,6 +22,9 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
     public static final String LOGIN_RETRY = "cognigy-login-retry";
     /** For commands: transient failures retried, a 401 retried once with a fresh token, the final failure answered. */
     public static final String COMMAND_RETRY = "cognigy-command-retry";
+    /** For replayed dead letters: the same retries, the final failure thrown back to the replay. */
+    public static final String REPLAY_RETRY = "cognigy-replay-retry";
+    public static final String DEAD_LETTER = "direct:dead-letter";
     static final String TOKEN_REFRESHED = "cognigyTokenRefreshed";
 
     private final Clock clock = Clock.systemUTC();
@@ -31,59 +35,63 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
     private AccessTokenProcessor accessTokenProcessor;
     @BeanInject
     private ObjectMapper jsonMapper;
+    @BeanInject
+    private Budget budget;
 
     @Override
     public void configuration() {
-        FailureAnswerProcessor failureAnswer = new FailureAnswerProcessor(jsonMapper, PayloadAnswers.NONE);
+        FailureAnswerProcessor failureAnswer = new FailureAnswerProcessor(jsonMapper, PayloadAnswers.NONE, budget);
 
         // a login's failure goes back to the token processor, which reports it as a login failure
-        retry(routeConfiguration(LOGIN_RETRY).onException(HttpOperationFailedException.class, IOException.class))
-                .end()
-                .onException(Exception.class)
-                    .logExhausted(false)
-                .end();
+        RouteConfigurationDefinition logins = routeConfiguration(LOGIN_RETRY);
+        retry(logins).end();
+        quietRest(logins);
 
-        // a command's final failure is answered right here (a caller route's handler never sees a spent exception);
-        // this is the one place a command is given up, where dead-lettering belongs
-        retry(routeConfiguration(COMMAND_RETRY).onException(HttpOperationFailedException.class, IOException.class))
-                    .handled(true)
-                    .process(failureAnswer)
-                .end()
-                .onException(HttpOperationFailedException.class)
-                    .onWhen(exchange -> status(exchange) == 401
-                            && exchange.getMessage().getHeader(AccessTokenProcessor.AUTHORIZATION) != null)
-                    .retryWhile(exchange -> !exchange.getProperty(TOKEN_REFRESHED, false, Boolean.class))
-                    .redeliveryDelay(0)
-                    .onRedelivery(exchange -> {
-                        exchange.setProperty(TOKEN_REFRESHED, true);
-                        accessTokenProcessor.refresh(exchange);
-                    })
-                    .logExhausted(false)
-                    .handled(true)
-                    .process(failureAnswer)
-                .end()
-                .onException(Exception.class)
-                    .logExhausted(false)
-                    .handled(true)
-                    .process(failureAnswer)
-                .end();
+        // a command's final failure is dead-lettered and answered right here: this is the one place a command is
+        // given up, and a caller route's handler never sees a spent exception
+        RouteConfigurationDefinition commands = routeConfiguration(COMMAND_RETRY);
+        retry(commands).handled(true).to(DEAD_LETTER).process(failureAnswer).end();
+        refreshTokenOn401(commands).handled(true).to(DEAD_LETTER).process(failureAnswer).end();
+        commands.onException(Exception.class).logExhausted(false).handled(true).to(DEAD_LETTER).process(failureAnswer).end();
+
+        RouteConfigurationDefinition replays = routeConfiguration(REPLAY_RETRY);
+        retry(replays).end();
+        refreshTokenOn401(replays).end();
+        quietRest(replays);
     }
 
-    /** 429, 5xx and I/O failures: exponential backoff, Retry-After honoured; other 4xx never retried. */
-    private OnExceptionDefinition retry(OnExceptionDefinition clause) {
+    /** 429, 5xx and I/O failures: exponential backoff, Retry-After honoured, never past the budget; other 4xx never. */
+    private OnExceptionDefinition retry(RouteConfigurationDefinition configuration) {
         CognigySettings.Retry retry = settings.retry();
-        return clause
+        return configuration.onException(HttpOperationFailedException.class, IOException.class)
                 .onWhen(this::transientFailure)
-                .retryWhile(exchange -> attempts(exchange) <= retry.maxRetries() && !retryAfterTooLong(exchange))
-                .redeliveryDelay(retry.initialDelayMs())
-                .useExponentialBackOff()
-                .backOffMultiplier(retry.multiplier())
-                .maximumRedeliveryDelay(retry.maxDelayMs())
-                .onExceptionOccurred(this::honourRetryAfter)
+                .onExceptionOccurred(this::scheduleRetry)
+                .retryWhile(exchange -> attempts(exchange) <= retry.maxRetries() && !retryAfterTooLong(exchange)
+                        && budget.allowsAttemptAfter(exchange, exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, 0L, Long.class)))
                 .logRetryAttempted(true)
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logExhausted(false)
                 .logStackTrace(false);
+    }
+
+    /** A 401 on a bearer call: drop that token and retry once; the attempt logs in again. */
+    private OnExceptionDefinition refreshTokenOn401(RouteConfigurationDefinition configuration) {
+        return configuration.onException(HttpOperationFailedException.class)
+                .onWhen(exchange -> status(exchange) == 401 && exchange.getProperty(AccessTokenProcessor.TOKEN_SENT) != null)
+                .retryWhile(exchange -> !exchange.getProperty(TOKEN_REFRESHED, false, Boolean.class)
+                        && budget.allowsAttemptAfter(exchange, 0))
+                .redeliveryDelay(0)
+                .onRedelivery(exchange -> {
+                    exchange.setProperty(TOKEN_REFRESHED, true);
+                    accessTokenProcessor.refresh(exchange);
+                })
+                .logExhausted(false)
+                .logStackTrace(false);
+    }
+
+    /** Anything else goes back to the caller unlogged: the caller answers and logs once. */
+    private static void quietRest(RouteConfigurationDefinition configuration) {
+        configuration.onException(Exception.class).logExhausted(false).end();
     }
 
     private boolean transientFailure(Exchange exchange) {
@@ -98,12 +106,16 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
         return exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class);
     }
 
-    private boolean retryAfterTooLong(Exchange exchange) {
-        return retryAfterMillis(exchange).map(ms -> ms > settings.retry().maxDelayMs()).orElse(false);
+    /** The wait before the next attempt: Retry-After when Cognigy sent one, else exponential backoff. */
+    private void scheduleRetry(Exchange exchange) {
+        CognigySettings.Retry retry = settings.retry();
+        long backoff = (long) (retry.initialDelayMs() * Math.pow(retry.multiplier(), Math.max(0, attempts(exchange) - 1)));
+        long delay = retryAfterMillis(exchange).orElse(Math.min(backoff, retry.maxDelayMs()));
+        exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay);
     }
 
-    private void honourRetryAfter(Exchange exchange) {
-        retryAfterMillis(exchange).ifPresent(ms -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, ms));
+    private boolean retryAfterTooLong(Exchange exchange) {
+        return retryAfterMillis(exchange).map(ms -> ms > settings.retry().maxDelayMs()).orElse(false);
     }
 
     private Optional<Long> retryAfterMillis(Exchange exchange) {

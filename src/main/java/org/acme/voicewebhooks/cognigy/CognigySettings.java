@@ -15,10 +15,13 @@ public record CognigySettings(
         PathTemplate resetStatePath,
         PathTemplate clarifyPath,
         Duration tokenRefreshMargin,
+        Duration connectTimeout,
+        Duration readTimeout,
+        int maxConnections,
         Retry retry) {
 
     /** Redelivery of 429, 5xx and I/O failures: exponential backoff, Retry-After honoured up to maxDelay. */
-    public record Retry(int maxRetries, long initialDelayMs, double multiplier, long maxDelayMs) {
+    public record Retry(int maxRetries, long initialDelayMs, double multiplier, long maxDelayMs, long minAttemptMs) {
     }
 
     public static CognigySettings from(Settings s) {
@@ -32,11 +35,15 @@ public record CognigySettings(
                 new PathTemplate(s.path("cognigy.reset-state-path")),
                 new PathTemplate(s.path("cognigy.clarify-path")),
                 Duration.ofSeconds(s.number("cognigy.token-refresh-margin-seconds", 0, 3600)),
+                Duration.ofMillis(s.number("cognigy.connect-timeout-ms", 1, 60_000)),
+                Duration.ofMillis(s.number("cognigy.read-timeout-ms", 1, 60_000)),
+                (int) s.number("cognigy.max-connections", 1, 10_000),
                 new Retry(
                         (int) s.number("cognigy.retry.max-retries", 0, 10),
                         s.number("cognigy.retry.initial-delay-ms", 0, 60_000),
                         s.decimal("cognigy.retry.multiplier", 1.0, 10.0),
-                        s.number("cognigy.retry.max-delay-ms", 0, 60_000)));
+                        s.number("cognigy.retry.max-delay-ms", 0, 60_000),
+                        s.number("cognigy.retry.min-attempt-ms", 1, 60_000)));
     }
 
     @Override

@@ -16,7 +16,10 @@ import org.acme.voicewebhooks.bargein.BargeInCommands;
 import org.acme.voicewebhooks.bargein.BargeInSettings;
 import org.acme.voicewebhooks.cognigy.AccessTokenProcessor;
 import org.acme.voicewebhooks.cognigy.CamelTokenClient;
+import org.acme.voicewebhooks.cognigy.Budget;
+import org.acme.voicewebhooks.cognigy.BudgetTimeouts;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
+import org.acme.voicewebhooks.deadletter.DeadLetters;
 import org.acme.voicewebhooks.records.AcousticRecords;
 import org.acme.voicewebhooks.records.AcousticSettings;
 import org.acme.voicewebhooks.web.ApiKeyProcessor;
@@ -24,6 +27,7 @@ import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.Registry;
 
 /** Checks the settings and binds the shared beans before any route is built. */
@@ -38,10 +42,15 @@ public class WebhooksConfiguration implements CamelConfiguration {
         AsrSettings asr = AsrSettings.from(settings, context.getPropertiesComponent());
         AcousticSettings acoustic = AcousticSettings.from(settings);
         ObjectMapper json = strictJson();
+        Budget budget = new Budget(settings.number("webhook.budget-ms", 100, 60_000), cognigy.retry().minAttemptMs());
+        configureHttpClient(context, cognigy, budget);
 
         Registry registry = context.getRegistry();
         registry.bind("jsonMapper", ObjectMapper.class, json);
         registry.bind("cognigySettings", CognigySettings.class, cognigy);
+        registry.bind("budget", Budget.class, budget);
+        registry.bind("deadLetters", DeadLetters.class,
+                new DeadLetters(json, cognigy.baseUrl(), AcousticSettings.instanceName(settings), Clock.systemUTC()));
         registry.bind("bargeInSettings", BargeInSettings.class, bargeIn);
         registry.bind("bargeInCommands", BargeInCommands.class, new BargeInCommands(json, bargeIn));
         registry.bind("asrSettings", AsrSettings.class, asr);
@@ -52,6 +61,23 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("jsonContentType", JsonContentTypeProcessor.class, new JsonContentTypeProcessor());
         registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
                 new CamelTokenClient(context, json, Clock.systemUTC()), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
+    }
+
+    /** The Cognigy connection for both schemes: pooled keep-alive, only Camel retries, timeouts cut to the budget. */
+    private static void configureHttpClient(CamelContext context, CognigySettings cognigy, Budget budget) {
+        BudgetTimeouts timeouts = new BudgetTimeouts(cognigy.connectTimeout(), cognigy.readTimeout(), budget.budgetMs());
+        for (String scheme : new String[] {"http", "https"}) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setHttpClientConfigurer(timeouts);
+            // HttpClient's own retries could stall for a whole Retry-After
+            http.setAutomaticRetriesDisabled(true);
+            http.setConnectTimeout(cognigy.connectTimeout().toMillis());
+            http.setConnectionRequestTimeout(cognigy.connectTimeout().toMillis());
+            http.setSoTimeout(cognigy.readTimeout().toMillis());
+            http.setResponseTimeout(cognigy.readTimeout().toMillis());
+            http.setMaxTotalConnections(cognigy.maxConnections());
+            http.setConnectionsPerRoute(cognigy.maxConnections());
+        }
     }
 
     /** Strict types for payloads: "0.9" is not a number, 1.5 is not an integer, 5 is not a string. */

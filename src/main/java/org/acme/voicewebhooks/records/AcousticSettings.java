@@ -30,9 +30,14 @@ public record AcousticSettings(
                 Path.of(s.required("acoustic.dir", "ACOUSTIC_DIR")),
                 slot,
                 s.number("acoustic.max-file-bytes", 1024, Long.MAX_VALUE),
-                fileSafe(s.optional("acoustic.instance-name").orElseGet(AcousticSettings::hostName)),
+                instanceName(s),
                 (int) s.number("acoustic.retention-days", 0, 36_500),
                 s.number("acoustic.retention-sweep-ms", 100, 86_400_000));
+    }
+
+    /** This instance's name in file names: the setting, else the host name. */
+    public static String instanceName(Settings s) {
+        return fileSafe(s.optional("service.instance-name").orElseGet(AcousticSettings::hostName));
     }
 
     private static String hostName() {

@@ -3,6 +3,8 @@ package org.acme.voicewebhooks.web;
 import java.io.IOException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.acme.voicewebhooks.cognigy.Budget;
+import org.acme.voicewebhooks.cognigy.BudgetSpentException;
 import org.acme.voicewebhooks.cognigy.CognigyLoginException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -21,16 +23,21 @@ public final class FailureAnswerProcessor implements Processor {
 
     private final ObjectMapper json;
     private final PayloadAnswers payloadAnswers;
+    private final Budget budget;
 
-    public FailureAnswerProcessor(ObjectMapper json, PayloadAnswers payloadAnswers) {
+    public FailureAnswerProcessor(ObjectMapper json, PayloadAnswers payloadAnswers, Budget budget) {
         this.json = json;
         this.payloadAnswers = payloadAnswers;
+        this.budget = budget;
     }
 
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Answer answer = answer(failure, payloadAnswers);
+        if (answer.status() == 502 && budget.spent(exchange) && outOfTime(failure)) {
+            answer = new Answer(502, new BudgetSpentException(budget.budgetMs()).getMessage());
+        }
         WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
         String webhook = exchange.getFromRouteId();
         String session = event == null ? "-" : event.logId();
@@ -48,6 +55,14 @@ public final class FailureAnswerProcessor implements Processor {
         exchange.getMessage().setBody(json.createObjectNode().put("error", answer.error()).toString());
     }
 
+    /** A failure that running out of time explains: the budget itself, a cut timeout, a login cut short. */
+    private static boolean outOfTime(Throwable failure) {
+        return failure instanceof BudgetSpentException
+                || failure instanceof CognigyLoginException login && login.isNetworkFailure()
+                || failure instanceof IOException
+                || failure != null && failure.getCause() instanceof IOException;
+    }
+
     static Answer answer(Throwable failure, PayloadAnswers payloadAnswers) {
         if (failure instanceof WebhookException refused) {
             return new Answer(refused.status(), refused.getMessage());
@@ -55,6 +70,9 @@ public final class FailureAnswerProcessor implements Processor {
         Answer payloadProblem = payloadAnswers.answer(failure);
         if (payloadProblem != null) {
             return payloadProblem;
+        }
+        if (failure instanceof BudgetSpentException spent) {
+            return new Answer(502, spent.getMessage());
         }
         if (failure instanceof CognigyLoginException login) {
             return new Answer(502, login.isNetworkFailure() ? "Network failure" : "Authentication failed");

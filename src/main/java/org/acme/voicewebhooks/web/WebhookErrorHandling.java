@@ -1,6 +1,7 @@
 package org.acme.voicewebhooks.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.acme.voicewebhooks.cognigy.Budget;
 import org.apache.camel.BeanInject;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
@@ -12,6 +13,8 @@ public final class WebhookErrorHandling extends RouteConfigurationBuilder {
 
     @BeanInject
     private ObjectMapper jsonMapper;
+    @BeanInject
+    private Budget budget;
 
     @Override
     public void configuration() {
@@ -24,7 +27,7 @@ public final class WebhookErrorHandling extends RouteConfigurationBuilder {
                 .onException(Exception.class)
                     .handled(true)
                     .logExhausted(false)
-                    .process(new FailureAnswerProcessor(jsonMapper, payloadAnswers))
+                    .process(new FailureAnswerProcessor(jsonMapper, payloadAnswers, budget))
                 .end();
     }
 }

@@ -5,6 +5,8 @@ public interface WebhookEvent {
 
     String PROPERTY = "event";
 
+    String sessionId();
+
     /** The sessionId as it may appear in a log line. */
     String logId();
 }

@@ -51,14 +51,14 @@ class AccessTokenProcessorTest {
     void refreshDropsOnlyTheTokenThatFailed() {
         Exchange stale = new DefaultExchange(camel);
         tokens.process(stale);
-        tokens.refresh(stale);
-        assertThat(stale.getMessage().getHeader("Authorization")).isEqualTo("Bearer t-2");
-
-        // another request that still carried t-1 must not throw away the fresh t-2
         Exchange late = new DefaultExchange(camel);
-        late.getMessage().setHeader("Authorization", "Bearer t-1");
+        tokens.process(late);
+
+        tokens.refresh(stale);
+        assertThat(bearer()).isEqualTo("Bearer t-2");
+        // another request that had also sent t-1 must not throw away the fresh t-2
         tokens.refresh(late);
-        assertThat(late.getMessage().getHeader("Authorization")).isEqualTo("Bearer t-2");
+        assertThat(bearer()).isEqualTo("Bearer t-2");
         assertThat(logins).hasValue(2);
     }
 

@@ -70,7 +70,7 @@ class SettingsTest {
         CognigySettings cognigy = CognigySettings.from(shipped(COMPLETE));
 
         assertThat(cognigy.baseUrl()).isEqualTo("https://tenant.example.test");
-        assertThat(cognigy.retry()).isEqualTo(new CognigySettings.Retry(3, 100, 2.0, 2000));
+        assertThat(cognigy.retry()).isEqualTo(new CognigySettings.Retry(3, 100, 2.0, 2000, 100));
         assertThat(cognigy.toString()).doesNotContain("secret");
         assertThat(BargeInSettings.from(shipped(COMPLETE)).confidenceThreshold()).isEqualTo(0.75);
     }

@@ -1,0 +1,69 @@
+package org.acme.voicewebhooks.cognigy;
+
+import org.apache.camel.Exchange;
+
+/**
+ * A webhook's time budget, measured from the exchange's arrival. Each Cognigy attempt checks it and hands the
+ * absolute deadline to the HTTP client on its own thread, where {@link BudgetTimeouts} cuts the timeouts to it.
+ */
+public final class Budget {
+
+    /** The deadline in epoch milliseconds; carried to exchanges made on the webhook's behalf (the login). */
+    public static final String DEADLINE = "webhookDeadline";
+    /** How many attempts the current Cognigy call has made. */
+    public static final String ATTEMPTS = "cognigyAttempts";
+
+    private static final ThreadLocal<Long> ATTEMPT_DEADLINE = new ThreadLocal<>();
+
+    private final long budgetMs;
+    private final long minAttemptMs;
+
+    public Budget(long budgetMs, long minAttemptMs) {
+        this.budgetMs = budgetMs;
+        this.minAttemptMs = minAttemptMs;
+    }
+
+    public long budgetMs() {
+        return budgetMs;
+    }
+
+    public long deadline(Exchange exchange) {
+        Long deadline = exchange.getProperty(DEADLINE, Long.class);
+        if (deadline == null) {
+            deadline = exchange.getClock().getCreated() + budgetMs;
+            exchange.setProperty(DEADLINE, deadline);
+        }
+        return deadline;
+    }
+
+    public long remainingMs(Exchange exchange) {
+        return deadline(exchange) - System.currentTimeMillis();
+    }
+
+    /** Whether an attempt starting after {@code delayMs} still has its minimum time before the deadline. */
+    public boolean allowsAttemptAfter(Exchange exchange, long delayMs) {
+        return remainingMs(exchange) - delayMs >= minAttemptMs;
+    }
+
+    /** Before each attempt: refuse when too little time is left, else cut this thread's HTTP timeouts to it. */
+    public void startAttempt(Exchange exchange) {
+        if (!allowsAttemptAfter(exchange, 0)) {
+            throw new BudgetSpentException(budgetMs);
+        }
+        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
+        ATTEMPT_DEADLINE.set(deadline(exchange));
+    }
+
+    public void endAttempt(Exchange exchange) {
+        ATTEMPT_DEADLINE.remove();
+    }
+
+    /** The deadline of the attempt running on this thread, or null outside one. */
+    static Long attemptDeadline() {
+        return ATTEMPT_DEADLINE.get();
+    }
+
+    public boolean spent(Exchange exchange) {
+        return remainingMs(exchange) < minAttemptMs;
+    }
+}

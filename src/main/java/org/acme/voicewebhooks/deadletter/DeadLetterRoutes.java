@@ -1,0 +1,41 @@
+package org.acme.voicewebhooks.deadletter;
+
+import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
+import org.acme.voicewebhooks.web.WebhookEvent;
+import org.apache.camel.BeanInject;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Keeps every command Cognigy never acknowledged in the dead-letter store before the webhook answers. */
+public final class DeadLetterRoutes extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger("dead-letter-store");
+
+    @BeanInject
+    private DeadLetters deadLetters;
+
+    @Override
+    public void configure() {
+        // starts early so it stops late: webhooks still finishing on shutdown can dead-letter
+        from(CognigyRedelivery.DEAD_LETTER).routeId("dead-letter-store").startupOrder(2)
+                .description("Write the failed command to the dead-letter store (a file by default: flushed and synced)")
+                .onException(Exception.class)
+                    .handled(true)
+                    .log(LoggingLevel.ERROR, LOG, "dead-letter store failed, command ${exchangeProperty.cognigyCommand} "
+                            + "of session ${exchangeProperty.sessionLogId} is lost: ${exception.class.simpleName}")
+                .end()
+                .setProperty("sessionLogId", method(DeadLetterRoutes.class, "sessionLogId"))
+                .process(deadLetters::toEntry)
+                .to("{{deadletter.endpoint}}").id("store-dead-letter")
+                .to("micrometer:counter:webhooks.dead.letters?tags.command=${exchangeProperty.cognigyCommand}")
+                .log(LoggingLevel.ERROR, LOG, "dead-lettered command ${exchangeProperty.cognigyCommand} of session "
+                        + "${exchangeProperty.sessionLogId} id=${exchangeProperty.deadLetterId}");
+    }
+
+    public static String sessionLogId(@ExchangeProperty(WebhookEvent.PROPERTY) WebhookEvent event) {
+        return event == null ? "-" : event.logId();
+    }
+}

@@ -1,0 +1,91 @@
+package org.acme.voicewebhooks.deadletter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.acme.voicewebhooks.cognigy.Budget;
+import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
+import org.acme.voicewebhooks.cognigy.CognigyLoginException;
+import org.acme.voicewebhooks.web.WebhookEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+/** Dead-letter entries: one JSON line per command Cognigy never acknowledged, with all a replay needs and no secret. */
+public final class DeadLetters {
+
+    public static final String ENTRY_ID = "deadLetterId";
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+    private final ObjectMapper json;
+    private final String baseUrl;
+    private final String instanceName;
+    private final Clock clock;
+
+    public DeadLetters(ObjectMapper json, String baseUrl, String instanceName, Clock clock) {
+        this.json = json;
+        this.baseUrl = baseUrl;
+        this.instanceName = instanceName;
+        this.clock = clock;
+    }
+
+    /** Replaces the message with the entry for the command that just failed, and names its file. */
+    public void toEntry(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
+        String path = exchange.getProperty(CognigyClientRoutes.PATH, String.class);
+        Integer status = failure instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
+        Instant now = clock.instant();
+        String id = UUID.randomUUID().toString();
+
+        ObjectNode entry = json.createObjectNode()
+                .put("id", id)
+                .put("time", now.toString())
+                .put("webhook", exchange.getFromRouteId())
+                .put("correlationId", exchange.getExchangeId())
+                .put("sessionId", event == null ? null : event.sessionId())
+                .put("command", exchange.getProperty(CognigyClientRoutes.COMMAND, String.class))
+                .put("method", "POST")
+                .put("url", baseUrl + path)
+                .put("path", path)
+                .put("auth", CognigyClientRoutes.API_KEY.equals(exchange.getProperty(CognigyClientRoutes.AUTH))
+                        ? CognigyClientRoutes.API_KEY : "bearer");
+        entry.set("body", body(exchange.getProperty(CognigyClientRoutes.BODY, String.class)));
+        entry.put("lastStatus", status)
+                .put("error", describe(failure))
+                .put("attempts", exchange.getProperty(Budget.ATTEMPTS, 0, Integer.class));
+
+        exchange.setProperty(ENTRY_ID, id);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.FILE_NAME, "dead-letters-" + DAY.format(now) + "-" + instanceName + ".jsonl");
+        exchange.getMessage().setBody(entry + "\n");
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode body(String body) {
+        try {
+            return body == null ? json.nullNode() : json.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The last status or error, without response bodies (they may echo what was sent). */
+    static String describe(Throwable failure) {
+        if (failure == null) {
+            return null;
+        }
+        if (failure instanceof HttpOperationFailedException http) {
+            return "HTTP " + http.getStatusCode();
+        }
+        if (failure instanceof CognigyLoginException) {
+            return failure.getMessage();
+        }
+        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+    }
+}
