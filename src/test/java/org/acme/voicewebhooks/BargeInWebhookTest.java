@@ -450,7 +450,8 @@ class BargeInWebhookTest extends WebhookTestSupport {
         try {
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                answers.add(CompletableFuture.supplyAsync(() -> postJson(WEBHOOK, sample("barge-in-low-confidence.json")), pool));
+                String interrupt = sample("barge-in-low-confidence.json").replace("1718452901234", "17184529020" + i);
+                answers.add(CompletableFuture.supplyAsync(() -> postJson(WEBHOOK, interrupt), pool));
             }
             for (CompletableFuture<HttpResponse<String>> a : answers) {
                 assertThat(a.get().statusCode()).isEqualTo(200);

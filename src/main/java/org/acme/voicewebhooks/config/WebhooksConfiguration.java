@@ -1,6 +1,7 @@
 package org.acme.voicewebhooks.config;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -20,6 +21,7 @@ import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetTimeouts;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
 import org.acme.voicewebhooks.deadletter.DeadLetters;
+import org.acme.voicewebhooks.duplicates.DuplicateGuard;
 import org.acme.voicewebhooks.records.AcousticRecords;
 import org.acme.voicewebhooks.records.AcousticSettings;
 import org.acme.voicewebhooks.web.ApiKeyProcessor;
@@ -28,6 +30,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Registry;
 
 /** Checks the settings and binds the shared beans before any route is built. */
@@ -58,9 +61,24 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("asrApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Cognigy-API-Key", asr.webhookApiKey()));
         registry.bind("acousticSettings", AcousticSettings.class, acoustic);
         registry.bind("acousticRecords", AcousticRecords.class, new AcousticRecords(json, acoustic, Clock.systemUTC()));
+        registry.bind("duplicateGuard", DuplicateGuard.class, new DuplicateGuard(
+                Duration.ofSeconds(settings.number("duplicates.window-seconds", 1, 86_400)),
+                settings.number("duplicates.capacity", 1, 10_000_000),
+                sharedRepository(context, settings), budget, settings.text("asr.delivery-id-header")));
         registry.bind("jsonContentType", JsonContentTypeProcessor.class, new JsonContentTypeProcessor());
         registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
                 new CamelTokenClient(context, json, Clock.systemUTC()), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
+    }
+
+    /** The shared Camel idempotent repository named by duplicates.repository, if any (several instances). */
+    private static IdempotentRepository sharedRepository(CamelContext context, Settings settings) {
+        return settings.optional("duplicates.repository").map(name -> {
+            IdempotentRepository repository = context.getRegistry().lookupByNameAndType(name, IdempotentRepository.class);
+            if (repository == null) {
+                throw new InvalidSettingException("duplicates.repository names no IdempotentRepository bean: '" + name + "'");
+            }
+            return repository;
+        }).orElse(null);
     }
 
     /** The Cognigy connection for both schemes: pooled keep-alive, only Camel retries, timeouts cut to the budget. */
