@@ -50,7 +50,7 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
     protected Path deadLetterDir;
 
     @BeforeEach
-    void stubLogin() {
+    protected void stubLogin() {
         cognigy.stubFor(post(urlEqualTo(LOGIN)).willReturn(okJson("{\"accessToken\":\"t-1\",\"expiresIn\":3600}")));
     }
 

@@ -1,6 +1,7 @@
 package org.acme.voicewebhooks.config;
 
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -20,6 +21,7 @@ import org.acme.voicewebhooks.cognigy.CamelTokenClient;
 import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetTimeouts;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
+import org.acme.voicewebhooks.deadletter.DeadLetterReplay;
 import org.acme.voicewebhooks.deadletter.DeadLetters;
 import org.acme.voicewebhooks.duplicates.DuplicateGuard;
 import org.acme.voicewebhooks.records.AcousticRecords;
@@ -31,6 +33,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.spi.Registry;
 
 /** Checks the settings and binds the shared beans before any route is built. */
@@ -38,7 +41,7 @@ import org.apache.camel.spi.Registry;
 public class WebhooksConfiguration implements CamelConfiguration {
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         Settings settings = Settings.of(context);
         CognigySettings cognigy = CognigySettings.from(settings);
         BargeInSettings bargeIn = BargeInSettings.from(settings);
@@ -65,6 +68,16 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.number("duplicates.window-seconds", 1, 86_400)),
                 settings.number("duplicates.capacity", 1, 10_000_000),
                 sharedRepository(context, settings), budget, settings.text("asr.delivery-id-header")));
+        Path deadLetterDir = Path.of(settings.required("deadletter.dir", "DEAD_LETTER_DIR"));
+        // the ledger of replayed ids: recent ones cached, every one checked against the file
+        IdempotentRepository replayed = FileIdempotentRepository.fileIdempotentRepository(
+                deadLetterDir.resolve("replayed-ids.txt").toFile(), 10_000, 0);
+        context.addService(replayed);
+        registry.bind("deadLetterReplay", DeadLetterReplay.class, new DeadLetterReplay(json, deadLetterDir,
+                Duration.ofSeconds(settings.number("deadletter.replay-max-age-seconds", 1, 31_536_000)), replayed,
+                AcousticSettings.instanceName(settings), Clock.systemUTC()));
+        settings.optional("admin.api-key").ifPresent(key ->
+                registry.bind("adminApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Admin-Key", key)));
         registry.bind("jsonContentType", JsonContentTypeProcessor.class, new JsonContentTypeProcessor());
         registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
                 new CamelTokenClient(context, json, Clock.systemUTC()), Clock.systemUTC(), cognigy.tokenRefreshMargin()));

@@ -1,9 +1,11 @@
 package org.acme.voicewebhooks.deadletter;
 
 import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
+import org.acme.voicewebhooks.web.WebhookErrorHandling;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.slf4j.Logger;
@@ -16,6 +18,10 @@ public final class DeadLetterRoutes extends RouteBuilder {
 
     @BeanInject
     private DeadLetters deadLetters;
+    @BeanInject
+    private DeadLetterReplay deadLetterReplay;
+    @PropertyInject(value = "admin.api-key", defaultValue = "")
+    private String adminKey;
 
     @Override
     public void configure() {
@@ -33,6 +39,15 @@ public final class DeadLetterRoutes extends RouteBuilder {
                 .to("micrometer:counter:webhooks.dead.letters?tags.command=${exchangeProperty.cognigyCommand}")
                 .log(LoggingLevel.ERROR, LOG, "dead-lettered command ${exchangeProperty.cognigyCommand} of session "
                         + "${exchangeProperty.sessionLogId} id=${exchangeProperty.deadLetterId}");
+
+        if (!adminKey.isBlank()) {
+            from("platform-http:{{admin.path}}/dead-letters/replay?httpMethodRestrict=POST")
+                    .routeId("dead-letter-replay").routeConfigurationId(WebhookErrorHandling.ADMIN)
+                    .description("Re-send chosen dead letters (all, one session's, a time range), each at most once")
+                    .process("adminApiKey")
+                    .process(deadLetterReplay::replay)
+                    .log("dead-letter replay: ${body}");
+        }
     }
 
     public static String sessionLogId(@ExchangeProperty(WebhookEvent.PROPERTY) WebhookEvent event) {

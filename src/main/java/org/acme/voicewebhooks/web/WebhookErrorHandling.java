@@ -10,6 +10,7 @@ public final class WebhookErrorHandling extends RouteConfigurationBuilder {
 
     public static final String BARGE_IN = "barge-in-errors";
     public static final String ASR = "asr-errors";
+    public static final String ADMIN = "admin-errors";
 
     @BeanInject
     private ObjectMapper jsonMapper;
@@ -20,6 +21,7 @@ public final class WebhookErrorHandling extends RouteConfigurationBuilder {
     public void configuration() {
         answer(BARGE_IN, PayloadProblems::bargeIn);
         answer(ASR, PayloadProblems::asr);
+        answer(ADMIN, PayloadAnswers.NONE);
     }
 
     private void answer(String id, PayloadAnswers payloadAnswers) {

@@ -1,0 +1,182 @@
+package org.acme.voicewebhooks.deadletter;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
+import org.acme.voicewebhooks.web.WebhookException;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.spi.IdempotentRepository;
+
+/**
+ * Re-sends chosen dead letters from the file store, each at most once (a ledger of replayed ids, marked before
+ * sending), skips the ones older than the maximum age, and appends every outcome to a replay-outcomes file.
+ */
+public final class DeadLetterReplay {
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+
+    /** Which entries to replay: all, one session's, a time range, or both. */
+    record Criteria(String sessionId, Instant from, Instant to) {
+        boolean matches(JsonNode entry, Instant time) {
+            return (sessionId == null || sessionId.equals(entry.path("sessionId").asText(null)))
+                    && (from == null || !time.isBefore(from))
+                    && (to == null || time.isBefore(to));
+        }
+    }
+
+    private final ObjectMapper json;
+    private final Path dir;
+    private final Duration maxAge;
+    private final IdempotentRepository replayed;
+    private final String instanceName;
+    private final Clock clock;
+
+    public DeadLetterReplay(ObjectMapper json, Path dir, Duration maxAge, IdempotentRepository replayed,
+            String instanceName, Clock clock) {
+        this.json = json;
+        this.dir = dir;
+        this.maxAge = maxAge;
+        this.replayed = replayed;
+        this.instanceName = instanceName;
+        this.clock = clock;
+    }
+
+    /** Replays the entries the request body chooses; the body becomes the counts of each outcome. */
+    public void replay(Exchange exchange) {
+        Criteria criteria = criteria(exchange.getMessage().getBody(String.class));
+        ProducerTemplate template = exchange.getContext().createProducerTemplate();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (String outcome : List.of("selected", "acknowledged", "failed", "expired", "alreadyReplayed")) {
+            counts.put(outcome, 0);
+        }
+        List<String> outcomes = new ArrayList<>();
+        try {
+            for (JsonNode entry : entries()) {
+                Instant time = Instant.parse(entry.path("time").asText());
+                if (!criteria.matches(entry, time)) {
+                    continue;
+                }
+                counts.merge("selected", 1, Integer::sum);
+                String id = entry.path("id").asText();
+                // marked before sending: an entry is never sent twice, even if this replay is cut short
+                if (!replayed.add(id)) {
+                    counts.merge("alreadyReplayed", 1, Integer::sum);
+                    continue;
+                }
+                ObjectNode outcome = json.createObjectNode().put("id", id).put("time", clock.instant().toString())
+                        .put("command", entry.path("command").asText(null)).put("sessionId", entry.path("sessionId").asText(null));
+                if (time.isBefore(clock.instant().minus(maxAge))) {
+                    outcome.put("outcome", "expired");
+                    counts.merge("expired", 1, Integer::sum);
+                } else {
+                    send(template, entry, outcome);
+                    counts.merge(outcome.get("outcome").asText(), 1, Integer::sum);
+                }
+                outcomes.add(outcome.toString());
+            }
+        } finally {
+            record(outcomes);
+            try {
+                template.stop();
+            } catch (Exception e) {
+                // nothing is lost: the template holds no state
+            }
+        }
+        ObjectNode answer = json.createObjectNode();
+        counts.forEach(answer::put);
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(answer.toString());
+    }
+
+    private void send(ProducerTemplate template, JsonNode entry, ObjectNode outcome) {
+        Exchange result = template.send(CognigyClientRoutes.REPLAY_CALL, exchange -> {
+            exchange.setProperty(CognigyClientRoutes.PATH, entry.path("path").asText());
+            exchange.setProperty(CognigyClientRoutes.COMMAND, entry.path("command").asText(null));
+            if (CognigyClientRoutes.API_KEY.equals(entry.path("auth").asText())) {
+                exchange.setProperty(CognigyClientRoutes.AUTH, CognigyClientRoutes.API_KEY);
+            }
+            exchange.getMessage().setBody(entry.path("body").toString());
+        });
+        Exception failure = result.getException();
+        if (failure == null) {
+            outcome.put("outcome", "acknowledged");
+        } else {
+            outcome.put("outcome", "failed").put("error", DeadLetters.describe(failure));
+            if (failure instanceof HttpOperationFailedException http) {
+                outcome.put("lastStatus", http.getStatusCode());
+            }
+        }
+    }
+
+    private Criteria criteria(String body) {
+        if (body == null || body.isBlank()) {
+            return new Criteria(null, null, null);
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (!node.isObject()) {
+                throw new WebhookException(400, "Replay criteria must be a JSON object");
+            }
+            return new Criteria(node.path("sessionId").asText(null), instant(node, "from"), instant(node, "to"));
+        } catch (IOException | DateTimeParseException e) {
+            throw new WebhookException(400, "Replay criteria: {\"sessionId\":…, \"from\":ISO-8601, \"to\":ISO-8601}, each optional");
+        }
+    }
+
+    private static Instant instant(JsonNode node, String field) {
+        return node.hasNonNull(field) ? Instant.parse(node.get(field).asText()) : null;
+    }
+
+    private List<JsonNode> entries() {
+        List<JsonNode> entries = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return entries;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("dead-letters-")).sorted().toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    if (!line.isBlank()) {
+                        entries.add(json.readTree(line));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return entries;
+    }
+
+    private void record(List<String> outcomes) {
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve("replay-outcomes-" + DAY.format(clock.instant()) + "-" + instanceName + ".jsonl");
+            Files.writeString(file, String.join("\n", outcomes) + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND, java.nio.file.StandardOpenOption.SYNC);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

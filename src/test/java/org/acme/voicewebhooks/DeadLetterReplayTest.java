@@ -1,0 +1,134 @@
+package org.acme.voicewebhooks;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** The documented replay command: POST /admin/dead-letters/replay with the admin key. */
+class DeadLetterReplayTest extends WebhookTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ADMIN_KEY = "admin-test-key";
+    private static final String STOP_A = "{\"command\":\"stop\",\"reason\":\"user_interrupt\",\"sessionId\":\"s-A\"}";
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties p = super.useOverridePropertiesWithPropertiesComponent();
+        p.setProperty("admin.api-key", ADMIN_KEY);
+        return p;
+    }
+
+    private HttpResponse<String> replay(String criteria, String key) {
+        return send(HttpRequest.newBuilder(url("/admin/dead-letters/replay")).header("X-Admin-Key", key)
+                .POST(HttpRequest.BodyPublishers.ofString(criteria)));
+    }
+
+    private JsonNode counts(HttpResponse<String> answer) throws IOException {
+        assertThat(answer.statusCode()).isEqualTo(200);
+        return JSON.readTree(answer.body());
+    }
+
+    private void failBargeIn(String sessionId) {
+        String event = "{\"sessionId\":\"" + sessionId + "\",\"event\":\"barge_in\",\"confidence\":0.5,\"transcript\":\"x\","
+                + "\"timestamp\":1}";
+        assertThat(postJson("/webhook/cognigy/barge-in", event).statusCode()).isEqualTo(502);
+    }
+
+    private List<String> outcomes() throws IOException {
+        try (Stream<Path> files = Files.list(deadLetterDir)) {
+            Path file = files.filter(f -> f.getFileName().toString().startsWith("replay-outcomes-")).findFirst().orElseThrow();
+            return Files.readAllLines(file);
+        }
+    }
+
+    @Test
+    void deadLettersAreReplayedBySessionEachAtMostOnce() throws IOException {
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(aResponse().withStatus(404)));
+        failBargeIn("s-A");
+        failBargeIn("s-B");
+        cognigy.resetAll();
+        stubLogin();
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{\"success\":true}")));
+
+        JsonNode first = counts(replay("{\"sessionId\":\"s-A\"}", ADMIN_KEY));
+        JsonNode again = counts(replay("{\"sessionId\":\"s-A\"}", ADMIN_KEY));
+        JsonNode all = counts(replay("", ADMIN_KEY));
+
+        assertThat(first.get("selected").asInt()).isEqualTo(1);
+        assertThat(first.get("acknowledged").asInt()).isEqualTo(1);
+        assertThat(again.get("alreadyReplayed").asInt()).isEqualTo(1);
+        assertThat(again.get("acknowledged").asInt()).isZero();
+        assertThat(all.get("selected").asInt()).isEqualTo(2);
+        assertThat(all.get("acknowledged").asInt()).isEqualTo(1);
+        assertThat(all.get("alreadyReplayed").asInt()).isEqualTo(1);
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-A/voice/commands"))
+                .withHeader("Authorization", equalTo("Bearer t-1"))
+                .withRequestBody(equalTo(STOP_A)));
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-B/voice/commands")));
+        assertThat(outcomes()).hasSize(2).allSatisfy(line -> assertThat(line).contains("\"outcome\":\"acknowledged\""));
+    }
+
+    @Test
+    void entriesOlderThanTheMaximumAgeAreSkippedAndATimeRangeChooses() throws IOException {
+        String old = Instant.now().minusSeconds(600).toString();
+        String recent = Instant.now().minusSeconds(5).toString();
+        Files.writeString(deadLetterDir.resolve("dead-letters-2026-11-22-test-instance.jsonl"),
+                entry("e-old", old, "s-old") + entry("e-new", recent, "s-new"));
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{}")));
+
+        JsonNode range = counts(replay("{\"from\":\"" + Instant.now().minusSeconds(60) + "\"}", ADMIN_KEY));
+        JsonNode rest = counts(replay("{}", ADMIN_KEY));
+
+        assertThat(range.get("selected").asInt()).isEqualTo(1);
+        assertThat(range.get("acknowledged").asInt()).isEqualTo(1);
+        assertThat(rest.get("expired").asInt()).isEqualTo(1);
+        cognigy.verify(exactly(0), postRequestedFor(urlEqualTo("/api/v1/sessions/s-old/voice/commands")));
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-new/voice/commands")));
+        assertThat(outcomes()).anySatisfy(line -> assertThat(line).contains("e-old").contains("\"outcome\":\"expired\""));
+    }
+
+    @Test
+    void aFailedReplayIsRecordedWithItsStatus() throws IOException {
+        Files.writeString(deadLetterDir.resolve("dead-letters-2026-11-22-test-instance.jsonl"),
+                entry("e-1", Instant.now().toString(), "s-1"));
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(aResponse().withStatus(404)));
+
+        JsonNode counts = counts(replay("", ADMIN_KEY));
+
+        assertThat(counts.get("failed").asInt()).isEqualTo(1);
+        assertThat(outcomes()).singleElement().asString().contains("\"outcome\":\"failed\"").contains("\"lastStatus\":404");
+    }
+
+    @Test
+    void replayNeedsTheAdminKeyAndValidCriteria() {
+        assertThat(replay("", "wrong").statusCode()).isEqualTo(401);
+        assertThat(replay("{\"from\":\"yesterday\"}", ADMIN_KEY).statusCode()).isEqualTo(400);
+        assertThat(replay("[1]", ADMIN_KEY).statusCode()).isEqualTo(400);
+    }
+
+    private static String entry(String id, String time, String sessionId) {
+        return "{\"id\":\"" + id + "\",\"time\":\"" + time + "\",\"webhook\":\"barge-in-webhook\",\"sessionId\":\"" + sessionId
+                + "\",\"command\":\"cognigy-abort-tts\",\"method\":\"POST\",\"path\":\"/api/v1/sessions/" + sessionId
+                + "/voice/commands\",\"auth\":\"bearer\",\"body\":{\"command\":\"stop\"},\"attempts\":1}\n";
+    }
+}
