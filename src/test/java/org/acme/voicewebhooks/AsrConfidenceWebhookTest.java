@@ -104,6 +104,17 @@ class AsrConfidenceWebhookTest extends WebhookTestSupport {
     }
 
     @Test
+    void aFormBodyIsNotJson() {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(url(WEBHOOK))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Cognigy-API-Key", ASR_WEBHOOK_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(sample("asr-high-confidence.json"))));
+
+        assertThat(answer.statusCode()).isEqualTo(400);
+        assertThat(answer.body()).isEqualTo("{\"error\":\"Invalid JSON payload\"}");
+    }
+
+    @Test
     void confidentUtterancePassesThroughToTheNextNode() {
         HttpResponse<String> answer = postAsr(sample("asr-high-confidence.json"));
 

@@ -28,6 +28,9 @@ class DevProfileSimulatorTest extends WebhookTestSupport {
         p.setProperty("camel.server.port", String.valueOf(port));
         p.setProperty("camel.server.host", "127.0.0.1");
         p.setProperty("acoustic.dir", acousticDir().toString());
+        p.setProperty("deadletter.dir", deadLetterDir().toString());
+        // the simulator calls back into this JVM: a cold first request on a slow machine must not spend the budget
+        p.setProperty("webhook.budget-ms", "15000");
         return p;
     }
 

@@ -10,6 +10,8 @@ public final class Budget {
 
     /** The deadline in epoch milliseconds; carried to exchanges made on the webhook's behalf (the login). */
     public static final String DEADLINE = "webhookDeadline";
+    /** Set when a retry was not started because the budget could not hold it. */
+    static final String OUT_OF_TIME = "webhookOutOfTime";
     /** How many attempts the current Cognigy call has made. */
     public static final String ATTEMPTS = "cognigyAttempts";
 
@@ -45,6 +47,15 @@ public final class Budget {
         return remainingMs(exchange) - delayMs >= minAttemptMs;
     }
 
+    /** Whether a retry after {@code delayMs} fits the budget; remembers when it does not, for the answer. */
+    public boolean allowsRetryAfter(Exchange exchange, long delayMs) {
+        boolean allowed = allowsAttemptAfter(exchange, delayMs);
+        if (!allowed) {
+            exchange.setProperty(OUT_OF_TIME, true);
+        }
+        return allowed;
+    }
+
     /** Before each attempt: refuse when too little time is left, else cut this thread's HTTP timeouts to it. */
     public void startAttempt(Exchange exchange) {
         if (!allowsAttemptAfter(exchange, 0)) {
@@ -63,7 +74,8 @@ public final class Budget {
         return ATTEMPT_DEADLINE.get();
     }
 
+    /** Whether the budget ran out, or stopped a retry that would have been made. */
     public boolean spent(Exchange exchange) {
-        return remainingMs(exchange) < minAttemptMs;
+        return remainingMs(exchange) < minAttemptMs || exchange.getProperty(OUT_OF_TIME, false, Boolean.class);
     }
 }

@@ -86,6 +86,7 @@ public final class CognigyClientRoutes extends RouteBuilder {
                 .removeHeaders("*")
                 .removeProperty(AccessTokenProcessor.TOKEN_SENT)
                 .removeProperty(Budget.ATTEMPTS)
+                .removeProperty(Budget.OUT_OF_TIME)
                 .setProperty(BODY, body())
                 .to(ATTEMPT)
                 .process(this::compactAnswer)

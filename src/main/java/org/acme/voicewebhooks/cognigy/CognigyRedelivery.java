@@ -67,7 +67,7 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
                 .onWhen(this::transientFailure)
                 .onExceptionOccurred(this::scheduleRetry)
                 .retryWhile(exchange -> attempts(exchange) <= retry.maxRetries() && !retryAfterTooLong(exchange)
-                        && budget.allowsAttemptAfter(exchange, exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, 0L, Long.class)))
+                        && budget.allowsRetryAfter(exchange, exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, 0L, Long.class)))
                 .logRetryAttempted(true)
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logExhausted(false)
@@ -79,7 +79,7 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
         return configuration.onException(HttpOperationFailedException.class)
                 .onWhen(exchange -> status(exchange) == 401 && exchange.getProperty(AccessTokenProcessor.TOKEN_SENT) != null)
                 .retryWhile(exchange -> !exchange.getProperty(TOKEN_REFRESHED, false, Boolean.class)
-                        && budget.allowsAttemptAfter(exchange, 0))
+                        && budget.allowsRetryAfter(exchange, 0))
                 .redeliveryDelay(0)
                 .onRedelivery(exchange -> {
                     exchange.setProperty(TOKEN_REFRESHED, true);

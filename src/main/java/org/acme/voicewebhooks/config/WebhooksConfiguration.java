@@ -3,6 +3,7 @@ package org.acme.voicewebhooks.config;
 import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -68,16 +69,18 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(settings.number("duplicates.window-seconds", 1, 86_400)),
                 settings.number("duplicates.capacity", 1, 10_000_000),
                 sharedRepository(context, settings), budget, settings.text("asr.delivery-id-header")));
-        Path deadLetterDir = Path.of(settings.required("deadletter.dir", "DEAD_LETTER_DIR"));
-        // the ledger of replayed ids: recent ones cached, every one checked against the file
-        IdempotentRepository replayed = FileIdempotentRepository.fileIdempotentRepository(
-                deadLetterDir.resolve("replayed-ids.txt").toFile(), 10_000, 0);
-        context.addService(replayed);
-        registry.bind("deadLetterReplay", DeadLetterReplay.class, new DeadLetterReplay(json, deadLetterDir,
-                Duration.ofSeconds(settings.number("deadletter.replay-max-age-seconds", 1, 31_536_000)), replayed,
-                AcousticSettings.instanceName(settings), Clock.systemUTC()));
-        settings.optional("admin.api-key").ifPresent(key ->
-                registry.bind("adminApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Admin-Key", key)));
+        Duration replayMaxAge = Duration.ofSeconds(settings.number("deadletter.replay-max-age-seconds", 1, 31_536_000));
+        Optional<String> adminKey = settings.optional("admin.api-key");
+        if (adminKey.isPresent()) {
+            Path deadLetterDir = Path.of(settings.required("deadletter.dir", "DEAD_LETTER_DIR"));
+            // the ledger of replayed ids: recent ones cached, every one checked against the file, never trimmed
+            IdempotentRepository replayed = FileIdempotentRepository.fileIdempotentRepository(
+                    deadLetterDir.resolve("replayed-ids.txt").toFile(), 10_000, 0);
+            context.addService(replayed);
+            registry.bind("adminApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Admin-Key", adminKey.get()));
+            registry.bind("deadLetterReplay", DeadLetterReplay.class, new DeadLetterReplay(json, deadLetterDir,
+                    replayMaxAge, replayed, AcousticSettings.instanceName(settings), Clock.systemUTC()));
+        }
         registry.bind("jsonContentType", JsonContentTypeProcessor.class, new JsonContentTypeProcessor());
         registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
                 new CamelTokenClient(context, json, Clock.systemUTC()), Clock.systemUTC(), cognigy.tokenRefreshMargin()));

@@ -18,8 +18,6 @@ public final class DeadLetterRoutes extends RouteBuilder {
 
     @BeanInject
     private DeadLetters deadLetters;
-    @BeanInject
-    private DeadLetterReplay deadLetterReplay;
     @PropertyInject(value = "admin.api-key", defaultValue = "")
     private String adminKey;
 
@@ -45,7 +43,7 @@ public final class DeadLetterRoutes extends RouteBuilder {
                     .routeId("dead-letter-replay").routeConfigurationId(WebhookErrorHandling.ADMIN)
                     .description("Re-send chosen dead letters (all, one session's, a time range), each at most once")
                     .process("adminApiKey")
-                    .process(deadLetterReplay::replay)
+                    .bean("deadLetterReplay", "replay")
                     .log("dead-letter replay: ${body}");
         }
     }

@@ -13,6 +13,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetSpentException;
+import org.acme.voicewebhooks.web.NotAnObjectException;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -79,8 +80,11 @@ public final class DuplicateGuard implements Processor {
             return "asr:id:" + deliveryId;
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
+        if (body == null) {
+            throw new NotAnObjectException("body must be a JSON object"); // e.g. a form, which the server keeps apart
+        }
         exchange.getMessage().setBody(body);
-        byte[] hash = MessageDigest.getInstance("SHA-256").digest(body == null ? new byte[0] : body);
+        byte[] hash = MessageDigest.getInstance("SHA-256").digest(body);
         return "asr:sha256:" + HexFormat.of().formatHex(hash);
     }
 
