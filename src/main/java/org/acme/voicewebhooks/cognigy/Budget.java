@@ -19,10 +19,13 @@ public final class Budget {
 
     private final long budgetMs;
     private final long minAttemptMs;
+    private final long answerReserveMs;
 
-    public Budget(long budgetMs, long minAttemptMs) {
+    /** Cognigy calls end {@code answerReserveMs} before the budget, leaving time to dead-letter and answer. */
+    public Budget(long budgetMs, long minAttemptMs, long answerReserveMs) {
         this.budgetMs = budgetMs;
         this.minAttemptMs = minAttemptMs;
+        this.answerReserveMs = answerReserveMs;
     }
 
     public long budgetMs() {
@@ -32,7 +35,7 @@ public final class Budget {
     public long deadline(Exchange exchange) {
         Long deadline = exchange.getProperty(DEADLINE, Long.class);
         if (deadline == null) {
-            deadline = exchange.getClock().getCreated() + budgetMs;
+            deadline = exchange.getClock().getCreated() + budgetMs - answerReserveMs;
             exchange.setProperty(DEADLINE, deadline);
         }
         return deadline;

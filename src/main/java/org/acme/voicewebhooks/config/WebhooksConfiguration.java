@@ -49,7 +49,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
         AsrSettings asr = AsrSettings.from(settings, context.getPropertiesComponent());
         AcousticSettings acoustic = AcousticSettings.from(settings);
         ObjectMapper json = strictJson();
-        Budget budget = new Budget(settings.number("webhook.budget-ms", 100, 60_000), cognigy.retry().minAttemptMs());
+        Budget budget = new Budget(settings.number("webhook.budget-ms", 100, 60_000), cognigy.retry().minAttemptMs(),
+                settings.number("webhook.answer-reserve-ms", 0, 10_000));
         configureHttpClient(context, cognigy, budget);
 
         Registry registry = context.getRegistry();

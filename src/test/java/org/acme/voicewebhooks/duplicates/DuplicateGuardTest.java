@@ -28,7 +28,7 @@ class DuplicateGuardTest {
         MemoryIdempotentRepository shared = new MemoryIdempotentRepository();
         shared.start();
         shared.add("barge-in:s-1:1");
-        DuplicateGuard guard = new DuplicateGuard(Duration.ofMinutes(10), 1000, shared, new Budget(2500, 100), "X-Delivery-Id");
+        DuplicateGuard guard = new DuplicateGuard(Duration.ofMinutes(10), 1000, shared, new Budget(2500, 100, 150), "X-Delivery-Id");
 
         Exchange seenElsewhere = delivery("barge-in:s-1:1");
         guard.process(seenElsewhere);
@@ -43,7 +43,7 @@ class DuplicateGuardTest {
 
     @Test
     void asrKeyIsTheDeliveryIdOrTheBodyHashAndLeavesTheBodyReadable() throws Exception {
-        DuplicateGuard guard = new DuplicateGuard(Duration.ofMinutes(10), 1000, null, new Budget(2500, 100), "X-Delivery-Id");
+        DuplicateGuard guard = new DuplicateGuard(Duration.ofMinutes(10), 1000, null, new Budget(2500, 100, 150), "X-Delivery-Id");
         Exchange withId = new DefaultExchange(camel);
         withId.getMessage().setHeader("X-Delivery-Id", "d-7");
         Exchange a = new DefaultExchange(camel);
