@@ -1,5 +1,6 @@
 package org.acme.voicewebhooks.cognigy;
 
+import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.apache.camel.Exchange;
 
 /**
@@ -15,17 +16,23 @@ public final class Budget {
     /** How many attempts the current Cognigy call has made. */
     public static final String ATTEMPTS = "cognigyAttempts";
 
-    private static final ThreadLocal<Long> ATTEMPT_DEADLINE = new ThreadLocal<>();
+    /** The attempt running on this thread: its deadline and the command it is for. */
+    record Attempt(long deadline, String command) {
+    }
+
+    private static final ThreadLocal<Attempt> ATTEMPT = new ThreadLocal<>();
 
     private final long budgetMs;
     private final long minAttemptMs;
     private final long answerReserveMs;
+    private final WebhookMetrics metrics;
 
     /** Cognigy calls end {@code answerReserveMs} before the budget, leaving time to dead-letter and answer. */
-    public Budget(long budgetMs, long minAttemptMs, long answerReserveMs) {
+    public Budget(long budgetMs, long minAttemptMs, long answerReserveMs, WebhookMetrics metrics) {
         this.budgetMs = budgetMs;
         this.minAttemptMs = minAttemptMs;
         this.answerReserveMs = answerReserveMs;
+        this.metrics = metrics;
     }
 
     public long budgetMs() {
@@ -64,17 +71,29 @@ public final class Budget {
         if (!allowsAttemptAfter(exchange, 0)) {
             throw new BudgetSpentException(budgetMs);
         }
-        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
-        ATTEMPT_DEADLINE.set(deadline(exchange));
+        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class);
+        String command = exchange.getProperty(CognigyClientRoutes.COMMAND, "unknown", String.class);
+        if (attempts > 0) {
+            metrics.retry(command);
+        }
+        exchange.setProperty(ATTEMPTS, attempts + 1);
+        ATTEMPT.set(new Attempt(deadline(exchange), command));
     }
 
     public void endAttempt(Exchange exchange) {
-        ATTEMPT_DEADLINE.remove();
+        ATTEMPT.remove();
     }
 
     /** The deadline of the attempt running on this thread, or null outside one. */
     static Long attemptDeadline() {
-        return ATTEMPT_DEADLINE.get();
+        Attempt attempt = ATTEMPT.get();
+        return attempt == null ? null : attempt.deadline();
+    }
+
+    /** The command of the attempt running on this thread, or null outside one. */
+    static String attemptCommand() {
+        Attempt attempt = ATTEMPT.get();
+        return attempt == null ? null : attempt.command();
     }
 
     /** Whether the budget ran out, or stopped a retry that would have been made. */

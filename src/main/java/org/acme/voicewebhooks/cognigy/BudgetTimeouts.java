@@ -3,11 +3,9 @@ package org.acme.voicewebhooks.cognigy;
 import java.io.IOException;
 import java.time.Duration;
 
-import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
 import org.apache.hc.client5.http.config.RequestConfig;
-import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpException;
@@ -17,7 +15,7 @@ import org.apache.hc.core5.util.Timeout;
  * Cuts the connect, pool and read timeouts of each Cognigy request to what is left of its webhook's budget
  * (camel-http has no per-exchange timeouts; the classic client runs the request on the attempt's thread).
  */
-public final class BudgetTimeouts implements HttpClientConfigurer, ExecChainHandler {
+public final class BudgetTimeouts implements ExecChainHandler {
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -27,11 +25,6 @@ public final class BudgetTimeouts implements HttpClientConfigurer, ExecChainHand
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
         this.budgetMs = budgetMs;
-    }
-
-    @Override
-    public void configureHttpClient(HttpClientBuilder builder) {
-        builder.addExecInterceptorFirst("webhook-budget", this);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -17,12 +18,14 @@ public final class CamelTokenClient implements TokenClient {
     private final CamelContext context;
     private final ObjectMapper json;
     private final Clock clock;
+    private final WebhookMetrics metrics;
     private volatile ProducerTemplate template;
 
-    public CamelTokenClient(CamelContext context, ObjectMapper json, Clock clock) {
+    public CamelTokenClient(CamelContext context, ObjectMapper json, Clock clock, WebhookMetrics metrics) {
         this.context = context;
         this.json = json;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     @Override
@@ -35,8 +38,10 @@ public final class CamelTokenClient implements TokenClient {
             }
         });
         if (result.getException() != null) {
+            metrics.login("failed");
             throw loginFailure(result.getException());
         }
+        metrics.login("ok");
         String answer = result.getMessage().getBody(String.class);
         try {
             JsonNode node = json.readTree(answer == null ? "" : answer);

@@ -21,10 +21,13 @@ import org.acme.voicewebhooks.cognigy.AccessTokenProcessor;
 import org.acme.voicewebhooks.cognigy.CamelTokenClient;
 import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetTimeouts;
+import org.acme.voicewebhooks.cognigy.CognigyCallTimer;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
 import org.acme.voicewebhooks.deadletter.DeadLetterReplay;
 import org.acme.voicewebhooks.deadletter.DeadLetters;
 import org.acme.voicewebhooks.duplicates.DuplicateGuard;
+import org.acme.voicewebhooks.observe.WebhookMetrics;
+import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.acme.voicewebhooks.records.AcousticRecords;
 import org.acme.voicewebhooks.records.AcousticSettings;
 import org.acme.voicewebhooks.web.ApiKeyProcessor;
@@ -49,13 +52,16 @@ public class WebhooksConfiguration implements CamelConfiguration {
         AsrSettings asr = AsrSettings.from(settings, context.getPropertiesComponent());
         AcousticSettings acoustic = AcousticSettings.from(settings);
         ObjectMapper json = strictJson();
+        WebhookMetrics metrics = new WebhookMetrics(context);
         Budget budget = new Budget(settings.number("webhook.budget-ms", 100, 60_000), cognigy.retry().minAttemptMs(),
-                settings.number("webhook.answer-reserve-ms", 0, 10_000));
-        configureHttpClient(context, cognigy, budget);
+                settings.number("webhook.answer-reserve-ms", 0, 10_000), metrics);
+        configureHttpClient(context, cognigy, budget, metrics);
+        context.getManagementStrategy().addEventNotifier(new WebhookOutcomes(metrics));
 
         Registry registry = context.getRegistry();
         registry.bind("jsonMapper", ObjectMapper.class, json);
         registry.bind("cognigySettings", CognigySettings.class, cognigy);
+        registry.bind("webhookMetrics", WebhookMetrics.class, metrics);
         registry.bind("budget", Budget.class, budget);
         registry.bind("deadLetters", DeadLetters.class,
                 new DeadLetters(json, cognigy.baseUrl(), AcousticSettings.instanceName(settings), Clock.systemUTC()));
@@ -69,7 +75,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("duplicateGuard", DuplicateGuard.class, new DuplicateGuard(
                 Duration.ofSeconds(settings.number("duplicates.window-seconds", 1, 86_400)),
                 settings.number("duplicates.capacity", 1, 10_000_000),
-                sharedRepository(context, settings), budget, settings.text("asr.delivery-id-header")));
+                sharedRepository(context, settings), budget, settings.text("asr.delivery-id-header"), metrics));
         Duration replayMaxAge = Duration.ofSeconds(settings.number("deadletter.replay-max-age-seconds", 1, 31_536_000));
         Optional<String> adminKey = settings.optional("admin.api-key");
         if (adminKey.isPresent()) {
@@ -84,7 +90,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         }
         registry.bind("jsonContentType", JsonContentTypeProcessor.class, new JsonContentTypeProcessor());
         registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
-                new CamelTokenClient(context, json, Clock.systemUTC()), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
+                new CamelTokenClient(context, json, Clock.systemUTC(), metrics), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
     }
 
     /** The shared Camel idempotent repository named by duplicates.repository, if any (several instances). */
@@ -99,11 +105,14 @@ public class WebhooksConfiguration implements CamelConfiguration {
     }
 
     /** The Cognigy connection for both schemes: pooled keep-alive, only Camel retries, timeouts cut to the budget. */
-    private static void configureHttpClient(CamelContext context, CognigySettings cognigy, Budget budget) {
+    private static void configureHttpClient(CamelContext context, CognigySettings cognigy, Budget budget, WebhookMetrics metrics) {
         BudgetTimeouts timeouts = new BudgetTimeouts(cognigy.connectTimeout(), cognigy.readTimeout(), budget.budgetMs());
+        CognigyCallTimer timer = new CognigyCallTimer(metrics, cognigy.loginPath());
         for (String scheme : new String[] {"http", "https"}) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
-            http.setHttpClientConfigurer(timeouts);
+            http.setHttpClientConfigurer(builder -> builder
+                    .addExecInterceptorFirst("webhook-budget", timeouts)
+                    .addExecInterceptorFirst("cognigy-call-timer", timer));
             // HttpClient's own retries could stall for a whole Retry-After
             http.setAutomaticRetriesDisabled(true);
             http.setConnectTimeout(cognigy.connectTimeout().toMillis());

@@ -14,13 +14,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetSpentException;
 import org.acme.voicewebhooks.web.NotAnObjectException;
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.observe.WebhookMetrics;
+import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.SynchronizationAdapter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Answers a webhook delivered again with the first delivery's answer, and stops it before any side effect. A duplicate
@@ -31,7 +30,6 @@ public final class DuplicateGuard implements Processor {
 
     /** The delivery's key, set by the webhook before this step. */
     public static final String KEY = "duplicateKey";
-    private static final Logger LOG = LoggerFactory.getLogger(DuplicateGuard.class);
     private static final String ELSEWHERE = "{\"status\":\"duplicate\"}";
 
     /** The answer a delivery got, to give again. */
@@ -42,8 +40,11 @@ public final class DuplicateGuard implements Processor {
     private final IdempotentRepository shared;
     private final Budget budget;
     private final String deliveryIdHeader;
+    private final WebhookMetrics metrics;
 
-    public DuplicateGuard(Duration window, long capacity, IdempotentRepository shared, Budget budget, String deliveryIdHeader) {
+    public DuplicateGuard(Duration window, long capacity, IdempotentRepository shared, Budget budget, String deliveryIdHeader,
+            WebhookMetrics metrics) {
+        this.metrics = metrics;
         this.answers = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(capacity).build();
         this.shared = shared;
         this.budget = budget;
@@ -56,13 +57,13 @@ public final class DuplicateGuard implements Processor {
         CompletableFuture<Answer> mine = new CompletableFuture<>();
         CompletableFuture<Answer> first = answers.asMap().putIfAbsent(key, mine);
         if (first != null) {
-            answerAgain(exchange, awaitFirst(exchange, first), "in this instance");
+            answerAgain(exchange, awaitFirst(exchange, first));
             return;
         }
         if (shared != null && !shared.add(key)) {
             Answer elsewhere = new Answer(200, "application/json", ELSEWHERE);
             mine.complete(elsewhere);
-            answerAgain(exchange, elsewhere, "by another instance");
+            answerAgain(exchange, elsewhere);
             return;
         }
         exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
@@ -96,11 +97,9 @@ public final class DuplicateGuard implements Processor {
         }
     }
 
-    private static void answerAgain(Exchange exchange, Answer answer, String seen) {
-        WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
-        String session = event == null ? "-" : event.logId();
-        LOG.info("{} duplicate session={} seen {}: first answer given again (status {})",
-                exchange.getFromRouteId(), session, seen, answer.status());
+    private void answerAgain(Exchange exchange, Answer answer) {
+        metrics.duplicateSuppressed(exchange.getFromRouteId());
+        exchange.setProperty(WebhookOutcomes.OUTCOME, "duplicate");
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, answer.contentType());

@@ -3,6 +3,7 @@ package org.acme.voicewebhooks.records;
 import java.time.Clock;
 
 import org.acme.voicewebhooks.asr.AsrEvent;
+import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
@@ -19,6 +20,8 @@ public final class AcousticRecordRoutes extends RouteBuilder {
     private AcousticSettings settings;
     @BeanInject
     private AcousticRecords acousticRecords;
+    @BeanInject
+    private WebhookMetrics webhookMetrics;
 
     private final Clock clock = Clock.systemUTC();
 
@@ -36,7 +39,8 @@ public final class AcousticRecordRoutes extends RouteBuilder {
                     exchange.getMessage().setBody(line);
                 })
                 // the file producer locks each file name, so concurrent lines never interleave
-                .to("file:" + dir + "?fileExist=Append").id("append-record");
+                .to("file:" + dir + "?fileExist=Append").id("append-record")
+                .process(exchange -> webhookMetrics.acousticRecord(exchange.getMessage().getBody(byte[].class).length));
 
         if (settings.retentionDays() > 0) {
             long keepMs = settings.retentionDays() * 86_400_000L;

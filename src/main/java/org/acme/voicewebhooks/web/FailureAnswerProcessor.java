@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetSpentException;
 import org.acme.voicewebhooks.cognigy.CognigyLoginException;
+import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -38,17 +39,11 @@ public final class FailureAnswerProcessor implements Processor {
         if (answer.status() == 502 && budget.spent(exchange) && outOfTime(failure)) {
             answer = new Answer(502, new BudgetSpentException(budget.budgetMs()).getMessage());
         }
-        WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
-        String webhook = exchange.getFromRouteId();
-        String session = event == null ? "-" : event.logId();
-        if (answer.status() < 500) {
-            LOG.info("{} rejected session={} status={} error={}", webhook, session, answer.status(), LogSafe.quote(answer.error()));
-        } else if (answer.status() == 500) {
-            LOG.error("{} failed session={} status=500", webhook, session, failure);
-        } else {
-            LOG.warn("{} failed session={} status={} error={} cause={}", webhook, session, answer.status(),
-                    LogSafe.quote(answer.error()), failure == null ? "-" : failure.getClass().getSimpleName());
+        if (answer.status() == 500) {
+            // the outcome line follows; this one carries what went wrong, for whoever fixes it
+            LOG.error("{} unexpected failure, correlationId={}", exchange.getFromRouteId(), exchange.getExchangeId(), failure);
         }
+        exchange.setProperty(WebhookOutcomes.ERROR, answer.error());
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.acme.voicewebhooks.cognigy.Budget;
+import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -28,7 +29,8 @@ class DuplicateGuardTest {
         MemoryIdempotentRepository shared = new MemoryIdempotentRepository();
         shared.start();
         shared.add("barge-in:s-1:1");
-        DuplicateGuard guard = new DuplicateGuard(Duration.ofMinutes(10), 1000, shared, new Budget(2500, 100, 150), "X-Delivery-Id");
+        DuplicateGuard guard = new DuplicateGuard(Duration.ofMinutes(10), 1000, shared, new Budget(2500, 100, 150, new WebhookMetrics(camel)), "X-Delivery-Id",
+                new WebhookMetrics(camel));
 
         Exchange seenElsewhere = delivery("barge-in:s-1:1");
         guard.process(seenElsewhere);
@@ -43,7 +45,8 @@ class DuplicateGuardTest {
 
     @Test
     void asrKeyIsTheDeliveryIdOrTheBodyHashAndLeavesTheBodyReadable() throws Exception {
-        DuplicateGuard guard = new DuplicateGuard(Duration.ofMinutes(10), 1000, null, new Budget(2500, 100, 150), "X-Delivery-Id");
+        DuplicateGuard guard = new DuplicateGuard(Duration.ofMinutes(10), 1000, null, new Budget(2500, 100, 150, new WebhookMetrics(camel)), "X-Delivery-Id",
+                new WebhookMetrics(camel));
         Exchange withId = new DefaultExchange(camel);
         withId.getMessage().setHeader("X-Delivery-Id", "d-7");
         Exchange a = new DefaultExchange(camel);

@@ -1,0 +1,56 @@
+package org.acme.voicewebhooks.observe;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import org.apache.camel.CamelContext;
+
+/** The service's own figures, next to Camel's in /observe/metrics (a no-op when metrics are off). */
+public final class WebhookMetrics {
+
+    private final CamelContext context;
+    private volatile MeterRegistry registry;
+
+    public WebhookMetrics(CamelContext context) {
+        this.context = context;
+    }
+
+    /** The registry Camel's metrics set up at start-up, found on first use. */
+    private MeterRegistry registry() {
+        MeterRegistry r = registry;
+        if (r == null) {
+            r = context.getRegistry().findSingleByType(MeterRegistry.class);
+            registry = r = r != null ? r : new CompositeMeterRegistry();
+        }
+        return r;
+    }
+
+    public void webhook(String webhook, String outcome, int status) {
+        registry().counter("webhooks", "webhook", webhook, "outcome", outcome, "status", String.valueOf(status)).increment();
+    }
+
+    public void cognigyCall(String endpoint, String status, Duration took) {
+        Timer.builder("cognigy.calls").tags("endpoint", endpoint, "status", status)
+                .publishPercentileHistogram()
+                .register(registry()).record(took);
+    }
+
+    public void retry(String endpoint) {
+        registry().counter("cognigy.retries", "endpoint", endpoint).increment();
+    }
+
+    public void login(String outcome) {
+        registry().counter("cognigy.logins", "outcome", outcome).increment();
+    }
+
+    public void acousticRecord(int bytes) {
+        registry().counter("acoustic.records").increment();
+        registry().counter("acoustic.record.bytes").increment(bytes);
+    }
+
+    public void duplicateSuppressed(String webhook) {
+        registry().counter("webhooks.duplicates.suppressed", "webhook", String.valueOf(webhook)).increment();
+    }
+}

@@ -1,0 +1,87 @@
+package org.acme.voicewebhooks.observe;
+
+import java.util.Set;
+
+import org.acme.voicewebhooks.web.LogSafe;
+import org.acme.voicewebhooks.web.WebhookEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeEvent;
+import org.apache.camel.support.EventNotifierSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One log line and one count per answered webhook, whatever way it ended; logged after the answer is written. */
+public final class WebhookOutcomes extends EventNotifierSupport {
+
+    /** Set by whatever decided a webhook's outcome other than by its status, e.g. "duplicate". */
+    public static final String OUTCOME = "webhookOutcome";
+    /** The error text of a failed webhook's answer. */
+    public static final String ERROR = "webhookError";
+    private static final Logger LOG = LoggerFactory.getLogger("webhook-outcomes");
+    private static final Set<String> WEBHOOKS = Set.of("barge-in-webhook", "asr-confidence-webhook");
+    private static final String IGNORED = "{\"action\":\"ignored\",\"reason\":\"low_confidence\"}";
+    private static final String ROUTED = "{\"message\":\"low_confidence_routed\"}";
+
+    private final WebhookMetrics metrics;
+
+    public WebhookOutcomes(WebhookMetrics metrics) {
+        this.metrics = metrics;
+        setIgnoreCamelContextEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreStepEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeSendingEvents(true);
+        setIgnoreExchangeSentEvents(true);
+        setIgnoreExchangeRedeliveryEvents(true);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        Exchange exchange = ((ExchangeEvent) event).getExchange();
+        String webhook = exchange.getFromRouteId();
+        // the wiretapped copy for the acoustic record is fire-and-forget (InOnly): not an outcome of its own
+        if (!WEBHOOKS.contains(webhook) || exchange.getPattern() != ExchangePattern.InOut) {
+            return;
+        }
+        int status = exchange.getException() != null ? 500
+                : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        String outcome = outcome(exchange, webhook, status);
+        metrics.webhook(webhook, outcome, status);
+
+        WebhookEvent payload = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
+        String session = payload == null ? "-" : payload.logId();
+        long ms = System.currentTimeMillis() - exchange.getClock().getCreated();
+        String error = exchange.getProperty(ERROR, String.class);
+        String line = "{} {} status={} session={} correlationId={} ms={}" + (error == null ? "" : " error=" + LogSafe.quote(error));
+        if (status >= 500) {
+            LOG.warn(line, webhook, outcome, status, session, exchange.getExchangeId(), ms);
+        } else {
+            LOG.info(line, webhook, outcome, status, session, exchange.getExchangeId(), ms);
+        }
+    }
+
+    private static String outcome(Exchange exchange, String webhook, int status) {
+        String decided = exchange.getProperty(OUTCOME, String.class);
+        if (decided != null) {
+            return decided;
+        }
+        if (status >= 500) {
+            return "failed";
+        }
+        if (status >= 400) {
+            return "rejected";
+        }
+        if (webhook.equals("barge-in-webhook")) {
+            return IGNORED.equals(exchange.getProperty("state", String.class)) ? "ignored" : "processed";
+        }
+        return ROUTED.equals(exchange.getMessage().getBody(String.class)) ? "low_confidence_routed" : "passed_through";
+    }
+}
