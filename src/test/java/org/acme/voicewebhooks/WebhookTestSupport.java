@@ -38,7 +38,9 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
 
     @RegisterExtension
     protected static final WireMockExtension cognigy = WireMockExtension.newInstance()
-            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"))
+            // delayed answers must not hold a server thread each, or hung calls starve every other request
+            .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").containerThreads(100)
+                    .asynchronousResponseEnabled(true).asynchronousResponseThreads(50))
             .build();
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
