@@ -19,6 +19,14 @@ import org.junit.jupiter.api.Test;
  */
 class SettingsFromEnvironmentTest extends WebhookTestSupport {
 
+    @Override
+    protected java.util.Properties useOverridePropertiesWithPropertiesComponent() {
+        java.util.Properties p = super.useOverridePropertiesWithPropertiesComponent();
+        // this class runs first in a JVM of its own: a cold first request must not spend the budget
+        p.setProperty("webhook.budget-ms", "15000");
+        return p;
+    }
+
     @Test
     void asrThresholdComesFromTheEnvironment() {
         assertThat(System.getenv("ASR_THRESHOLD")).isEqualTo("0.5");
