@@ -37,6 +37,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.spi.Registry;
 
@@ -55,7 +58,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         WebhookMetrics metrics = new WebhookMetrics(context);
         Budget budget = new Budget(settings.number("webhook.budget-ms", 100, 60_000), cognigy.retry().minAttemptMs(),
                 settings.number("webhook.answer-reserve-ms", 0, 10_000), metrics);
-        configureHttpClient(context, cognigy, budget, metrics);
+        configureHttpClient(context, cognigy, budget, metrics, settings);
         context.getManagementStrategy().addEventNotifier(new WebhookOutcomes(metrics));
 
         Registry registry = context.getRegistry();
@@ -105,7 +108,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
     }
 
     /** The Cognigy connection for both schemes: pooled keep-alive, only Camel retries, timeouts cut to the budget. */
-    private static void configureHttpClient(CamelContext context, CognigySettings cognigy, Budget budget, WebhookMetrics metrics) {
+    private static void configureHttpClient(CamelContext context, CognigySettings cognigy, Budget budget, WebhookMetrics metrics,
+            Settings settings) {
         BudgetTimeouts timeouts = new BudgetTimeouts(cognigy.connectTimeout(), cognigy.readTimeout(), budget.budgetMs());
         CognigyCallTimer timer = new CognigyCallTimer(metrics, cognigy.loginPath());
         for (String scheme : new String[] {"http", "https"}) {
@@ -122,6 +126,17 @@ public class WebhooksConfiguration implements CamelConfiguration {
             http.setMaxTotalConnections(cognigy.maxConnections());
             http.setConnectionsPerRoute(cognigy.maxConnections());
         }
+        // certificates are verified against the JVM's trust store unless the deployment names its own
+        settings.optional("cognigy.trust-store").ifPresent(trustStore -> {
+            KeyStoreParameters store = new KeyStoreParameters();
+            store.setResource(trustStore);
+            store.setPassword(settings.optional("cognigy.trust-store-password").orElse(null));
+            TrustManagersParameters trust = new TrustManagersParameters();
+            trust.setKeyStore(store);
+            SSLContextParameters tls = new SSLContextParameters();
+            tls.setTrustManagers(trust);
+            context.getComponent("https", HttpComponent.class).setSslContextParameters(tls);
+        });
     }
 
     /** Strict types for payloads: "0.9" is not a number, 1.5 is not an integer, 5 is not a string. */
