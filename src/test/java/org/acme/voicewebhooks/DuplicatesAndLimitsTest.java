@@ -92,7 +92,7 @@ class DuplicatesAndLimitsTest extends WebhookTestSupport {
 
     @Test
     void duplicateArrivingWhileTheFirstIsInFlightWaitsForItsAnswer() throws Exception {
-        cognigyAcknowledges(400); // under the tests' 500 ms read timeout
+        cognigyAcknowledges(400); // under the tests' read timeout
 
         CompletableFuture<HttpResponse<String>> first =
                 CompletableFuture.supplyAsync(() -> postJson(BARGE_IN, sample("barge-in-confident.json")));

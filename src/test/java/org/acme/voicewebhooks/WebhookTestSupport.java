@@ -80,7 +80,8 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
         p.setProperty("cognigy.client-id", CLIENT_ID);
         p.setProperty("cognigy.client-secret", CLIENT_SECRET);
         p.setProperty("cognigy.api-key", COGNIGY_API_KEY);
-        p.setProperty("cognigy.read-timeout-ms", "500");
+        // short enough to test timeouts quickly, long enough for a cold JVM's first call
+        p.setProperty("cognigy.read-timeout-ms", "1000");
         p.setProperty("asr.webhook-api-key", ASR_WEBHOOK_KEY);
         p.setProperty("acoustic.dir", acousticDir().toString());
         p.setProperty("service.instance-name", "test-instance");
