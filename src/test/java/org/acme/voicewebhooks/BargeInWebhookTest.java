@@ -413,6 +413,23 @@ class BargeInWebhookTest extends WebhookTestSupport {
                 .isGreaterThanOrEqualTo(90);
     }
 
+    @Test
+    void everyCommandCarriesAnIdempotencyKeyThatRetriesRepeat() {
+        cognigy.stubFor(post(urlEqualTo(ABORT)).inScenario("503").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        cognigy.stubFor(post(urlEqualTo(ABORT)).inScenario("503").whenScenarioStateIs("up").willReturn(okJson(STOPPED)));
+        cognigy.stubFor(post(urlEqualTo(VARIABLES)).willReturn(okJson(UPDATED)));
+
+        postJson(WEBHOOK, sample("barge-in-confident.json"));
+
+        List<LoggedRequest> aborts = cognigy.findAll(postRequestedFor(urlEqualTo(ABORT)));
+        String abortKey = aborts.get(0).getHeader("Idempotency-Key");
+        String resetKey = cognigy.findAll(postRequestedFor(urlEqualTo(VARIABLES))).get(0).getHeader("Idempotency-Key");
+        assertThat(abortKey).matches("[0-9a-f]{32}");
+        assertThat(aborts).extracting(r -> r.getHeader("Idempotency-Key")).containsExactly(abortKey, abortKey);
+        assertThat(resetKey).matches("[0-9a-f]{32}").isNotEqualTo(abortKey);
+    }
+
     // --- token processor ---
 
     @Test

@@ -66,6 +66,8 @@ class DeadLetterReplayTest extends WebhookTestSupport {
         cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(aResponse().withStatus(404)));
         failBargeIn("s-A");
         failBargeIn("s-B");
+        String keyA = cognigy.findAll(postRequestedFor(urlEqualTo("/api/v1/sessions/s-A/voice/commands"))).get(0)
+                .getHeader("Idempotency-Key");
         cognigy.resetAll();
         stubLogin();
         cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{\"success\":true}")));
@@ -83,6 +85,7 @@ class DeadLetterReplayTest extends WebhookTestSupport {
         assertThat(all.get("alreadyReplayed").asInt()).isEqualTo(1);
         cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-A/voice/commands"))
                 .withHeader("Authorization", equalTo("Bearer t-1"))
+                .withHeader("Idempotency-Key", equalTo(keyA))
                 .withRequestBody(equalTo(STOP_A)));
         cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-B/voice/commands")));
         assertThat(outcomes()).hasSize(2).allSatisfy(line -> assertThat(line).contains("\"outcome\":\"acknowledged\""));

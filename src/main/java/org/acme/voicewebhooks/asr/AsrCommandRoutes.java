@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
+import org.acme.voicewebhooks.duplicates.DuplicateGuard;
 import org.acme.voicewebhooks.web.WebhookErrorHandling;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
@@ -24,6 +25,8 @@ public final class AsrCommandRoutes extends RouteBuilder {
                 .process(exchange -> {
                     AsrEvent event = exchange.getProperty(WebhookEvent.PROPERTY, AsrEvent.class);
                     exchange.setProperty(CognigyClientRoutes.COMMAND, "cognigy-clarify");
+                    exchange.setProperty(CognigyClientRoutes.IDEMPOTENCY_KEY, CognigyClientRoutes.idempotencyKey(
+                            exchange.getProperty(DuplicateGuard.KEY, String.class), "cognigy-clarify"));
                     exchange.setProperty(CognigyClientRoutes.PATH, settings.clarifyPath().expand(
                             Map.of("flowId", event.flowId(), "sessionId", event.sessionId())));
                     exchange.setProperty(CognigyClientRoutes.AUTH, CognigyClientRoutes.API_KEY);

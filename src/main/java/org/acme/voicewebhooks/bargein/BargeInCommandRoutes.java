@@ -6,6 +6,7 @@ import java.util.function.Function;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
 import org.acme.voicewebhooks.cognigy.PathTemplate;
+import org.acme.voicewebhooks.duplicates.DuplicateGuard;
 import org.acme.voicewebhooks.web.WebhookErrorHandling;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
@@ -35,6 +36,8 @@ public final class BargeInCommandRoutes extends RouteBuilder {
                 .process(exchange -> {
                     BargeInEvent event = exchange.getProperty(WebhookEvent.PROPERTY, BargeInEvent.class);
                     exchange.setProperty(CognigyClientRoutes.COMMAND, id);
+                    exchange.setProperty(CognigyClientRoutes.IDEMPOTENCY_KEY, CognigyClientRoutes.idempotencyKey(
+                            exchange.getProperty(DuplicateGuard.KEY, String.class), id));
                     exchange.setProperty(CognigyClientRoutes.PATH, path.expand(Map.of("sessionId", event.sessionId())));
                     exchange.getMessage().setBody(body.apply(event));
                 })

@@ -1,6 +1,10 @@
 package org.acme.voicewebhooks.cognigy;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +30,8 @@ public final class CognigyClientRoutes extends RouteBuilder {
     public static final String COMMAND = "cognigyCommand";
     /** The command's JSON body as sent, kept for the dead-letter store. */
     public static final String BODY = "cognigyBody";
+    /** The command's Idempotency-Key: the same on every retry and replay, so a server that honours it acts once. */
+    public static final String IDEMPOTENCY_KEY = "cognigyIdempotencyKey";
     /** How the call authenticates: a bearer token from the token processor unless this property is {@link #API_KEY}. */
     public static final String AUTH = "cognigyAuth";
     public static final String API_KEY = "api-key";
@@ -69,6 +75,7 @@ public final class CognigyClientRoutes extends RouteBuilder {
                 .setHeader(Exchange.HTTP_METHOD, constant("POST"))
                 .setHeader(Exchange.HTTP_PATH, exchangeProperty(PATH))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                .setHeader("Idempotency-Key", exchangeProperty(IDEMPOTENCY_KEY))
                 .process(budget::startAttempt)
                 .choice()
                     .when(exchangeProperty(AUTH).isEqualTo(API_KEY))
@@ -78,6 +85,17 @@ public final class CognigyClientRoutes extends RouteBuilder {
                 .end()
                 .to(settings.baseUrl()).id("call-cognigy")
                 .process(budget::endAttempt);
+    }
+
+    /** The key of one command of one delivery: a hash of the delivery's duplicate key and the command's name. */
+    public static String idempotencyKey(String deliveryKey, String command) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((deliveryKey + "|" + command).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private void call(String uri, String id, String configuration, String description) {

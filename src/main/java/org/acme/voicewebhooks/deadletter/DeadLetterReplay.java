@@ -112,6 +112,7 @@ public final class DeadLetterReplay {
         Exchange result = template.send(CognigyClientRoutes.REPLAY_CALL, exchange -> {
             exchange.setProperty(CognigyClientRoutes.PATH, entry.path("path").asText());
             exchange.setProperty(CognigyClientRoutes.COMMAND, entry.path("command").asText(null));
+            exchange.setProperty(CognigyClientRoutes.IDEMPOTENCY_KEY, entry.path("idempotencyKey").asText(null));
             if (CognigyClientRoutes.API_KEY.equals(entry.path("auth").asText())) {
                 exchange.setProperty(CognigyClientRoutes.AUTH, CognigyClientRoutes.API_KEY);
             }

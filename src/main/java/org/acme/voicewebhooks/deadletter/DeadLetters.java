@@ -54,6 +54,7 @@ public final class DeadLetters {
                 .put("method", "POST")
                 .put("url", baseUrl + path)
                 .put("path", path)
+                .put("idempotencyKey", exchange.getProperty(CognigyClientRoutes.IDEMPOTENCY_KEY, String.class))
                 .put("auth", CognigyClientRoutes.API_KEY.equals(exchange.getProperty(CognigyClientRoutes.AUTH))
                         ? CognigyClientRoutes.API_KEY : "bearer");
         entry.set("body", body(exchange.getProperty(CognigyClientRoutes.BODY, String.class)));
