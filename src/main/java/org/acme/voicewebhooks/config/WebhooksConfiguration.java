@@ -31,6 +31,7 @@ import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.acme.voicewebhooks.records.AcousticRecords;
 import org.acme.voicewebhooks.records.AcousticSettings;
 import org.acme.voicewebhooks.web.ApiKeyProcessor;
+import org.acme.voicewebhooks.web.CallerAuthProcessor;
 import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -91,6 +92,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
             registry.bind("deadLetterReplay", DeadLetterReplay.class, new DeadLetterReplay(json, deadLetterDir,
                     replayMaxAge, replayed, AcousticSettings.instanceName(settings), Clock.systemUTC()));
         }
+        registry.bind("bargeInCallerAuth", CallerAuthProcessor.class, CallerAuthProcessor.from(settings, "bargein", Clock.systemUTC()));
+        registry.bind("asrCallerAuth", CallerAuthProcessor.class, CallerAuthProcessor.from(settings, "asr", Clock.systemUTC()));
         registry.bind("jsonContentType", JsonContentTypeProcessor.class, new JsonContentTypeProcessor());
         registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
                 new CamelTokenClient(context, json, Clock.systemUTC(), metrics), Clock.systemUTC(), cognigy.tokenRefreshMargin()));

@@ -1,0 +1,120 @@
+package org.acme.voicewebhooks;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Properties;
+
+import org.acme.voicewebhooks.web.CallerAuthProcessor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Barge-in signed the jambonz way (with a rotated secret), the ASR webhook behind Basic auth. */
+class SignedWebhooksTest extends WebhookTestSupport {
+
+    private static final String OLD = "old-secret";
+    private static final String NEW = "new-secret";
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties p = super.useOverridePropertiesWithPropertiesComponent();
+        p.setProperty("bargein.caller-auth", "jambonz-signature");
+        p.setProperty("bargein.signing-secrets", OLD + "," + NEW);
+        p.setProperty("asr.caller-auth", "basic");
+        p.setProperty("asr.basic-auth", "voice:gateway-pass");
+        return p;
+    }
+
+    static String header(String secret, long t, String body) {
+        return "t=" + t + ",v1=" + CallerAuthProcessor.sign(secret.getBytes(StandardCharsets.UTF_8), t,
+                body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> signedBargeIn(String body, String signature) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url("/webhook/cognigy/barge-in"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (signature != null) {
+            request.header("Jambonz-Signature", signature);
+        }
+        return send(request);
+    }
+
+    private void cognigyAcknowledges() {
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{}")));
+        cognigy.stubFor(post(urlPathMatching(".*/variables")).willReturn(okJson("{}")));
+        cognigy.stubFor(post(urlPathMatching(".*/messages")).willReturn(okJson("{}")));
+    }
+
+    @Test
+    void aSignatureWithTheCurrentOrThePreviousSecretIsAccepted() {
+        cognigyAcknowledges();
+        long now = Instant.now().getEpochSecond();
+        String body = sample("barge-in-confident.json");
+        String other = body.replace("1718452901234", "1718452909999");
+
+        assertThat(signedBargeIn(body, header(NEW, now, body)).statusCode()).isEqualTo(200);
+        assertThat(signedBargeIn(other, header(OLD, now - 299, other)).statusCode()).isEqualTo(200);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"stale", "future", "wrong secret", "body altered by one byte", "no header", "garbage",
+        "no timestamp", "no v1", "timestamp not a number", "empty v1"})
+    void anythingElseIs401AndNothingIsSent(String kind) {
+        cognigyAcknowledges();
+        long now = Instant.now().getEpochSecond();
+        String body = sample("barge-in-confident.json");
+        String signature = switch (kind) {
+            case "stale" -> header(NEW, now - 301, body);
+            case "future" -> header(NEW, now + 301, body);
+            case "wrong secret" -> header("guess", now, body);
+            case "body altered by one byte" -> header(NEW, now, body.replace("0.89", "0.99"));
+            case "no header" -> null;
+            case "garbage" -> "this is not a signature";
+            case "no timestamp" -> header(NEW, now, body).replaceFirst("t=\\d+,", "");
+            case "no v1" -> "t=" + now;
+            case "timestamp not a number" -> header(NEW, now, body).replaceFirst("t=\\d+", "t=soon");
+            default -> "t=" + now + ",v1=";
+        };
+
+        HttpResponse<String> answer = signedBargeIn(body, signature);
+
+        assertThat(answer.statusCode()).isEqualTo(401);
+        assertThat(answer.body()).isEqualTo("{\"error\":\"Unauthorized\"}");
+        cognigy.verify(exactly(0), anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void asrWebhookWithBasicAuthNeedsTheRightCredentials() throws Exception {
+        cognigyAcknowledges();
+        String right = "Basic " + Base64.getEncoder().encodeToString("voice:gateway-pass".getBytes(StandardCharsets.UTF_8));
+        String wrong = "Basic " + Base64.getEncoder().encodeToString("voice:guess".getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse<String> ok = send(HttpRequest.newBuilder(url("/webhook")).header("X-Cognigy-API-Key", ASR_WEBHOOK_KEY)
+                .header("Authorization", right).POST(HttpRequest.BodyPublishers.ofString(sample("asr-high-confidence.json"))));
+        HttpResponse<String> refused = send(HttpRequest.newBuilder(url("/webhook")).header("X-Cognigy-API-Key", ASR_WEBHOOK_KEY)
+                .header("Authorization", wrong).POST(HttpRequest.BodyPublishers.ofString(sample("asr-low-confidence.json"))));
+        HttpResponse<String> missing = send(HttpRequest.newBuilder(url("/webhook")).header("X-Cognigy-API-Key", ASR_WEBHOOK_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(sample("asr-low-confidence.json"))));
+
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(missing.statusCode()).isEqualTo(401);
+        cognigy.verify(exactly(0), anyRequestedFor(anyUrl()));
+        org.awaitility.Awaitility.await().until(() -> Files.list(acousticDir).count() == 1);
+        try (var files = Files.list(acousticDir)) {
+            assertThat(Files.readAllLines(files.findFirst().orElseThrow())).hasSize(1);
+        }
+    }
+}
