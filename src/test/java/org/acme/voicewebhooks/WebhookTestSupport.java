@@ -91,24 +91,24 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
 
     protected Path acousticDir() {
         if (acousticDir == null) {
-            try {
-                acousticDir = Files.createTempDirectory("acoustic-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            acousticDir = tempDir("acoustic-");
         }
         return acousticDir;
     }
 
     protected Path deadLetterDir() {
         if (deadLetterDir == null) {
-            try {
-                deadLetterDir = Files.createTempDirectory("dead-letter-");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            deadLetterDir = tempDir("dead-letter-");
         }
         return deadLetterDir;
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     protected HttpResponse<String> postJson(String path, String body) {
