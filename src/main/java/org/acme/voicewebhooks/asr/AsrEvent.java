@@ -16,7 +16,9 @@ public record AsrEvent(
         String nodeId,
         String utterance,
         @NotNull @Valid Asr asr,
-        Audio audio) implements WebhookEvent {
+        Audio audio,
+        String userId,
+        String urlToken) implements WebhookEvent {
 
     /** Anything but "." and "..", which URL normalisation would turn into a different path. */
     static final String DOTS = "^(?!\\.{1,2}$).*$";

@@ -1,38 +1,28 @@
 package org.acme.voicewebhooks.bargein;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.HashMap;
+import java.util.Map;
 
-/** The JSON bodies of the two barge-in commands. */
+/** The values a barge-in's command templates can use. */
 public final class BargeInCommands {
 
-    private final ObjectMapper json;
     private final String detectedVariableKey;
 
-    public BargeInCommands(ObjectMapper json, BargeInSettings settings) {
-        this.json = json;
+    public BargeInCommands(BargeInSettings settings) {
         this.detectedVariableKey = settings.detectedVariableKey();
     }
 
-    /** {@code {"command":"stop","reason":"user_interrupt","sessionId":…}} */
-    public String stop(BargeInEvent event) {
-        return json.createObjectNode()
-                .put("command", "stop")
-                .put("reason", "user_interrupt")
-                .put("sessionId", event.sessionId())
-                .toString();
-    }
-
-    /** The five state variables, in the order existing flows expect. */
-    public String resetState(BargeInEvent event) {
-        ObjectNode body = json.createObjectNode();
-        ArrayNode variables = body.putArray("variables");
-        variables.addObject().put("key", detectedVariableKey).put("value", true);
-        variables.addObject().put("key", "cx.current_intent").put("value", "");
-        variables.addObject().put("key", "cx.partial_transcript").put("value", "");
-        variables.addObject().put("key", "cx.flow_state").put("value", "interrupt_recover");
-        variables.addObject().put("key", "cx.interrupt_confidence").put("value", event.confidence());
-        return body.toString();
+    /** sessionId, event, confidence, transcript, timestamp, userId, urlToken, detectedVariableKey. */
+    public Map<String, Object> values(BargeInEvent event) {
+        Map<String, Object> values = new HashMap<>();
+        values.put("sessionId", event.sessionId());
+        values.put("event", event.event());
+        values.put("confidence", event.confidence());
+        values.put("transcript", event.transcript());
+        values.put("timestamp", event.timestamp());
+        values.put("userId", event.userId());
+        values.put("urlToken", event.urlToken());
+        values.put("detectedVariableKey", detectedVariableKey);
+        return values;
     }
 }

@@ -16,7 +16,9 @@ public record BargeInEvent(
         @NotNull String event,
         @NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double confidence,
         @NotNull String transcript,
-        @NotNull Long timestamp) implements WebhookEvent {
+        @NotNull Long timestamp,
+        String userId,
+        String urlToken) implements WebhookEvent {
 
     @Override
     public String logId() {

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.http.base.HttpOperationFailedException;
 
 /** The Cognigy calls: login, and one authenticated JSON POST that every command goes through. */
 public final class CognigyClientRoutes extends RouteBuilder {
@@ -32,10 +35,12 @@ public final class CognigyClientRoutes extends RouteBuilder {
     public static final String BODY = "cognigyBody";
     /** The command's Idempotency-Key: the same on every retry and replay, so a server that honours it acts once. */
     public static final String IDEMPOTENCY_KEY = "cognigyIdempotencyKey";
-    /** How the call authenticates: a bearer token from the token processor unless this property is {@link #API_KEY}. */
+    /** How the call authenticates: a {@link CognigyCommand.Auth}. */
     public static final String AUTH = "cognigyAuth";
-    public static final String API_KEY = "api-key";
-    static final String API_KEY_HEADER = "X-Cognigy-API-Key";
+    /** The HTTP method of the call. */
+    public static final String METHOD = "cognigyMethod";
+    /** The statuses that mean success (a set of integers); any 2xx when absent. */
+    public static final String SUCCESS = "cognigySuccessStatuses";
     private static final String ATTEMPT = "direct:cognigy-attempt";
 
     @BeanInject
@@ -72,19 +77,36 @@ public final class CognigyClientRoutes extends RouteBuilder {
         // redelivery repeats this whole route, so every attempt gets fresh credentials and what is left of the budget
         from(ATTEMPT).routeId("cognigy-attempt").errorHandler(noErrorHandler())
                 .description("One attempt of a Cognigy call: its headers, credentials and timeouts")
-                .setHeader(Exchange.HTTP_METHOD, constant("POST"))
-                .setHeader(Exchange.HTTP_PATH, exchangeProperty(PATH))
+                .setHeader(Exchange.HTTP_METHOD, exchangeProperty(METHOD))
+                .process(CognigyClientRoutes::target)
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .setHeader("Idempotency-Key", exchangeProperty(IDEMPOTENCY_KEY))
                 .process(budget::startAttempt)
                 .choice()
-                    .when(exchangeProperty(AUTH).isEqualTo(API_KEY))
-                        .setHeader(API_KEY_HEADER, constant(settings.apiKey()))
-                    .otherwise()
+                    .when(exchangeProperty(AUTH).isEqualTo(CognigyCommand.Auth.API_KEY))
+                        .setHeader(settings.apiKeyHeader(), constant(settings.apiKey()))
+                    .when(exchangeProperty(AUTH).isEqualTo(CognigyCommand.Auth.LOGIN_TOKEN))
                         .process(accessTokenProcessor)
                 .end()
                 .to(settings.baseUrl()).id("call-cognigy")
-                .process(budget::endAttempt);
+                .process(budget::endAttempt)
+                .process(CognigyClientRoutes::requireSuccessStatus);
+    }
+
+    /** A path goes under the base URL; a full URL (another host, e.g. an Endpoint's inject URL) is called as it is. */
+    private static void target(Exchange exchange) {
+        String target = exchange.getProperty(PATH, String.class);
+        exchange.getMessage().setHeader(target.startsWith("/") ? Exchange.HTTP_PATH : Exchange.HTTP_URI, target);
+    }
+
+    /** A 2xx the command does not count as success fails like any other status (no retry: it is not transient). */
+    private static void requireSuccessStatus(Exchange exchange) throws HttpOperationFailedException {
+        Set<?> success = exchange.getProperty(SUCCESS, Set.class);
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        if (success != null && !success.contains(status)) {
+            throw new HttpOperationFailedException(exchange.getProperty(PATH, String.class), status, "not a success status",
+                    null, Map.of(), exchange.getMessage().getBody(String.class));
+        }
     }
 
     /** The key of one command of one delivery: a hash of the delivery's duplicate key and the command's name. */

@@ -2,6 +2,7 @@ package org.acme.voicewebhooks.cognigy;
 
 import java.time.Duration;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.acme.voicewebhooks.config.Settings;
 
 /** The Cognigy connection, checked once at start-up. */
@@ -10,10 +11,11 @@ public record CognigySettings(
         String clientId,
         String clientSecret,
         String apiKey,
+        String apiKeyHeader,
         String loginPath,
-        PathTemplate abortTtsPath,
-        PathTemplate resetStatePath,
-        PathTemplate clarifyPath,
+        CognigyCommand abortTts,
+        CognigyCommand resetState,
+        CognigyCommand clarify,
         Duration tokenRefreshMargin,
         Duration connectTimeout,
         Duration readTimeout,
@@ -24,16 +26,17 @@ public record CognigySettings(
     public record Retry(int maxRetries, long initialDelayMs, double multiplier, long maxDelayMs, long minAttemptMs) {
     }
 
-    public static CognigySettings from(Settings s) {
+    public static CognigySettings from(Settings s, ObjectMapper json) {
         return new CognigySettings(
                 s.httpUrl("cognigy.base-url", "COGNIGY_BASE_URL"),
                 s.required("cognigy.client-id", "COGNIGY_CLIENT_ID"),
                 s.required("cognigy.client-secret", "COGNIGY_CLIENT_SECRET"),
                 s.required("cognigy.api-key", "COGNIGY_API_KEY"),
+                s.text("cognigy.api-key-header"),
                 s.path("cognigy.login-path"),
-                new PathTemplate(s.path("cognigy.abort-tts-path")),
-                new PathTemplate(s.path("cognigy.reset-state-path")),
-                new PathTemplate(s.path("cognigy.clarify-path")),
+                CognigyCommand.from(s, json, "abort-tts"),
+                CognigyCommand.from(s, json, "reset-state"),
+                CognigyCommand.from(s, json, "clarify"),
                 Duration.ofSeconds(s.number("cognigy.token-refresh-margin-seconds", 0, 3600)),
                 Duration.ofMillis(s.number("cognigy.connect-timeout-ms", 1, 60_000)),
                 Duration.ofMillis(s.number("cognigy.read-timeout-ms", 1, 60_000)),

@@ -51,11 +51,11 @@ public class WebhooksConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = Settings.of(context);
-        CognigySettings cognigy = CognigySettings.from(settings);
+        ObjectMapper json = strictJson();
+        CognigySettings cognigy = CognigySettings.from(settings, json);
         BargeInSettings bargeIn = BargeInSettings.from(settings);
         AsrSettings asr = AsrSettings.from(settings, context.getPropertiesComponent());
         AcousticSettings acoustic = AcousticSettings.from(settings);
-        ObjectMapper json = strictJson();
         WebhookMetrics metrics = new WebhookMetrics(context);
         Budget budget = new Budget(settings.number("webhook.budget-ms", 100, 60_000), cognigy.retry().minAttemptMs(),
                 settings.number("webhook.answer-reserve-ms", 0, 10_000), metrics);
@@ -70,7 +70,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("deadLetters", DeadLetters.class,
                 new DeadLetters(json, cognigy.baseUrl(), AcousticSettings.instanceName(settings), Clock.systemUTC()));
         registry.bind("bargeInSettings", BargeInSettings.class, bargeIn);
-        registry.bind("bargeInCommands", BargeInCommands.class, new BargeInCommands(json, bargeIn));
+        registry.bind("bargeInCommands", BargeInCommands.class, new BargeInCommands(bargeIn));
         registry.bind("asrSettings", AsrSettings.class, asr);
         registry.bind("asrAnswers", AsrAnswers.class, new AsrAnswers(json, asr));
         registry.bind("asrApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Cognigy-API-Key", asr.webhookApiKey()));

@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
+import org.acme.voicewebhooks.cognigy.CognigyCommand;
 import org.acme.voicewebhooks.web.WebhookException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -113,9 +114,8 @@ public final class DeadLetterReplay {
             exchange.setProperty(CognigyClientRoutes.PATH, entry.path("path").asText());
             exchange.setProperty(CognigyClientRoutes.COMMAND, entry.path("command").asText(null));
             exchange.setProperty(CognigyClientRoutes.IDEMPOTENCY_KEY, entry.path("idempotencyKey").asText(null));
-            if (CognigyClientRoutes.API_KEY.equals(entry.path("auth").asText())) {
-                exchange.setProperty(CognigyClientRoutes.AUTH, CognigyClientRoutes.API_KEY);
-            }
+            exchange.setProperty(CognigyClientRoutes.METHOD, entry.path("method").asText("POST"));
+            exchange.setProperty(CognigyClientRoutes.AUTH, authOf(entry.path("auth").asText("login-token")));
             exchange.getMessage().setBody(entry.path("body").toString());
         });
         Exception failure = result.getException();
@@ -127,6 +127,12 @@ public final class DeadLetterReplay {
                 outcome.put("lastStatus", http.getStatusCode());
             }
         }
+    }
+
+    /** The auth mode of an entry; "bearer" is what older entries said for a login token. */
+    private static CognigyCommand.Auth authOf(String auth) {
+        return auth.equals("bearer") ? CognigyCommand.Auth.LOGIN_TOKEN
+                : CognigyCommand.Auth.valueOf(auth.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     }
 
     private Criteria criteria(String body) {

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
+import org.acme.voicewebhooks.cognigy.CognigyCommand;
 import org.acme.voicewebhooks.cognigy.CognigyLoginException;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.Exchange;
@@ -51,12 +52,11 @@ public final class DeadLetters {
                 .put("correlationId", exchange.getExchangeId())
                 .put("sessionId", event == null ? null : event.sessionId())
                 .put("command", exchange.getProperty(CognigyClientRoutes.COMMAND, String.class))
-                .put("method", "POST")
-                .put("url", baseUrl + path)
+                .put("method", exchange.getProperty(CognigyClientRoutes.METHOD, "POST", String.class))
+                .put("url", path.startsWith("/") ? baseUrl + path : path)
                 .put("path", path)
                 .put("idempotencyKey", exchange.getProperty(CognigyClientRoutes.IDEMPOTENCY_KEY, String.class))
-                .put("auth", CognigyClientRoutes.API_KEY.equals(exchange.getProperty(CognigyClientRoutes.AUTH))
-                        ? CognigyClientRoutes.API_KEY : "bearer");
+                .put("auth", auth(exchange.getProperty(CognigyClientRoutes.AUTH, CognigyCommand.Auth.class)));
         entry.set("body", body(exchange.getProperty(CognigyClientRoutes.BODY, String.class)));
         entry.put("lastStatus", status)
                 .put("error", describe(failure))
@@ -74,6 +74,11 @@ public final class DeadLetters {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The auth mode as settings spell it: login-token, api-key or none. */
+    static String auth(CognigyCommand.Auth auth) {
+        return (auth == null ? CognigyCommand.Auth.LOGIN_TOKEN : auth).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
     /** The last status or error, without response bodies (they may echo what was sent). */

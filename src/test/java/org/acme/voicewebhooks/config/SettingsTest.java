@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
 /** The production settings read as they ship: a start without the deployment's variables stops, naming them. */
 class SettingsTest {
 
+    private static CognigySettings cognigy(Settings settings) {
+        return CognigySettings.from(settings, new com.fasterxml.jackson.databind.ObjectMapper());
+    }
+
     private static Settings shipped(String... overrides) {
         return Settings.of(context(Map.of(), overrides));
     }
@@ -67,7 +71,7 @@ class SettingsTest {
 
     @Test
     void completeSettingsAreAccepted() {
-        CognigySettings cognigy = CognigySettings.from(shipped(COMPLETE));
+        CognigySettings cognigy = cognigy(shipped(COMPLETE));
 
         assertThat(cognigy.baseUrl()).isEqualTo("https://tenant.example.test");
         assertThat(cognigy.retry()).isEqualTo(new CognigySettings.Retry(3, 100, 2.0, 2000, 100));
@@ -77,18 +81,18 @@ class SettingsTest {
 
     @Test
     void missingBaseUrlNamesTheVariable() {
-        assertThatThrownBy(() -> CognigySettings.from(shipped(without("cognigy.base-url"))))
+        assertThatThrownBy(() -> cognigy(shipped(without("cognigy.base-url"))))
                 .isInstanceOf(InvalidSettingException.class)
                 .hasMessageStartingWith("missing COGNIGY_BASE_URL");
     }
 
     @Test
     void missingCredentialsNameTheirVariables() {
-        assertThatThrownBy(() -> CognigySettings.from(shipped(without("cognigy.client-id"))))
+        assertThatThrownBy(() -> cognigy(shipped(without("cognigy.client-id"))))
                 .hasMessageStartingWith("missing COGNIGY_CLIENT_ID");
-        assertThatThrownBy(() -> CognigySettings.from(shipped(without("cognigy.client-secret"))))
+        assertThatThrownBy(() -> cognigy(shipped(without("cognigy.client-secret"))))
                 .hasMessageStartingWith("missing COGNIGY_CLIENT_SECRET");
-        assertThatThrownBy(() -> CognigySettings.from(shipped(without("cognigy.api-key"))))
+        assertThatThrownBy(() -> cognigy(shipped(without("cognigy.api-key"))))
                 .hasMessageStartingWith("missing COGNIGY_API_KEY");
     }
 
@@ -96,7 +100,7 @@ class SettingsTest {
     void baseUrlMustBeHttp() {
         String[] bad = COMPLETE.clone();
         bad[1] = "ftp://tenant";
-        assertThatThrownBy(() -> CognigySettings.from(shipped(bad)))
+        assertThatThrownBy(() -> cognigy(shipped(bad)))
                 .hasMessageContaining("COGNIGY_BASE_URL").hasMessageContaining("http(s) URL");
     }
 

@@ -1,0 +1,116 @@
+package org.acme.voicewebhooks.cognigy;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.acme.voicewebhooks.config.InvalidSettingException;
+import org.acme.voicewebhooks.config.Settings;
+import org.acme.voicewebhooks.web.WebhookException;
+import org.apache.camel.Exchange;
+
+/**
+ * One outbound command as settings describe it ({@code cognigy.command.<name>.*}): enabled, method, URL template
+ * (a path under the base URL, or a full URL), JSON body template, auth mode and the statuses that mean success.
+ */
+public final class CognigyCommand {
+
+    /** How a command authenticates. */
+    public enum Auth { LOGIN_TOKEN, API_KEY, NONE }
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
+
+    private final String name;
+    private final boolean enabled;
+    private final String method;
+    private final PathTemplate url;
+    private final JsonTemplate body;
+    private final Auth auth;
+    private final Set<Integer> successStatuses;
+    private final Set<String> placeholders;
+
+    private CognigyCommand(String name, boolean enabled, String method, PathTemplate url, JsonTemplate body, Auth auth,
+            Set<Integer> successStatuses, Set<String> placeholders) {
+        this.name = name;
+        this.enabled = enabled;
+        this.method = method;
+        this.url = url;
+        this.body = body;
+        this.auth = auth;
+        this.successStatuses = successStatuses;
+        this.placeholders = placeholders;
+    }
+
+    public static CognigyCommand from(Settings s, ObjectMapper json, String name) {
+        String prefix = "cognigy.command." + name + ".";
+        String url = s.text(prefix + "url");
+        String body = s.text(prefix + "body");
+        JsonTemplate template;
+        try {
+            template = JsonTemplate.parse(json, body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidSettingException(prefix + "body is not JSON");
+        }
+        if (!url.startsWith("/") && !url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new InvalidSettingException(prefix + "url must be a path starting with '/' or an http(s) URL");
+        }
+        Auth auth;
+        try {
+            auth = Auth.valueOf(s.text(prefix + "auth").toUpperCase(Locale.ROOT).replace('-', '_'));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(prefix + "auth must be login-token, api-key or none");
+        }
+        Set<Integer> statuses = new LinkedHashSet<>();
+        for (String status : s.text(prefix + "success-statuses").split(",")) {
+            try {
+                statuses.add(Integer.parseInt(status.strip()));
+            } catch (NumberFormatException e) {
+                throw new InvalidSettingException(prefix + "success-statuses must list HTTP statuses, e.g. 200,201");
+            }
+        }
+        Set<String> placeholders = new LinkedHashSet<>();
+        for (String text : List.of(url, body)) {
+            Matcher m = PLACEHOLDER.matcher(text);
+            while (m.find()) {
+                placeholders.add(m.group(1));
+            }
+        }
+        String method = s.text(prefix + "method").toUpperCase(Locale.ROOT);
+        return new CognigyCommand(name, Boolean.parseBoolean(s.text(prefix + "enabled")), method, new PathTemplate(url),
+                template, auth, Set.copyOf(statuses), Set.copyOf(placeholders));
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Sets what {@link CognigyClientRoutes#CALL} needs for this command and these values; a value the templates need
+     * but the webhook did not carry is refused with {@code missingStatus}, naming the field.
+     */
+    public void prepare(Exchange exchange, Map<String, Object> values, int missingStatus) {
+        for (String placeholder : placeholders) {
+            if (values.get(placeholder) == null) {
+                throw new WebhookException(missingStatus, (missingStatus == 422 ? "Invalid payload: " : "")
+                        + placeholder + " is required by the " + name + " command");
+            }
+        }
+        Map<String, String> segments = new java.util.HashMap<>();
+        values.forEach((key, value) -> segments.put(key, String.valueOf(value)));
+        exchange.setProperty(CognigyClientRoutes.PATH, url.expand(segments));
+        exchange.setProperty(CognigyClientRoutes.METHOD, method);
+        exchange.setProperty(CognigyClientRoutes.AUTH, auth);
+        exchange.setProperty(CognigyClientRoutes.SUCCESS, successStatuses);
+        exchange.getMessage().setBody(body.render(values));
+    }
+}
