@@ -244,6 +244,17 @@ class AsrConfidenceWebhookTest extends WebhookTestSupport {
     }
 
     @Test
+    void aStatusOutsideTheCommandsSuccessStatusesFailsWithoutRetry() {
+        cognigyAcceptsMessages(202);
+
+        HttpResponse<String> answer = postAsr(sample("asr-low-confidence.json"));
+
+        assertThat(answer.statusCode()).isEqualTo(502);
+        assertThat(answer.body()).isEqualTo("{\"error\":\"API error 202\"}");
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(MESSAGES)));
+    }
+
+    @Test
     void unavailableOnceThenSuccessSendsTheIdenticalBody() {
         cognigy.stubFor(post(urlEqualTo(MESSAGES)).inScenario("503").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));

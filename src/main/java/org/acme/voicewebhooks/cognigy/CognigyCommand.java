@@ -94,6 +94,10 @@ public final class CognigyCommand {
         return name;
     }
 
+    public Auth auth() {
+        return auth;
+    }
+
     /**
      * Sets what {@link CognigyClientRoutes#CALL} needs for this command and these values; a value the templates need
      * but the webhook did not carry is refused with {@code missingStatus}, naming the field.

@@ -27,16 +27,22 @@ public record CognigySettings(
     }
 
     public static CognigySettings from(Settings s, ObjectMapper json) {
+        CognigyCommand abortTts = CognigyCommand.from(s, json, "abort-tts");
+        CognigyCommand resetState = CognigyCommand.from(s, json, "reset-state");
+        CognigyCommand clarify = CognigyCommand.from(s, json, "clarify");
+        // login credentials are needed only when a command logs in
+        boolean logsIn = java.util.stream.Stream.of(abortTts, resetState, clarify)
+                .anyMatch(c -> c.enabled() && c.auth() == CognigyCommand.Auth.LOGIN_TOKEN);
         return new CognigySettings(
                 s.httpUrl("cognigy.base-url", "COGNIGY_BASE_URL"),
-                s.required("cognigy.client-id", "COGNIGY_CLIENT_ID"),
-                s.required("cognigy.client-secret", "COGNIGY_CLIENT_SECRET"),
+                logsIn ? s.required("cognigy.client-id", "COGNIGY_CLIENT_ID") : s.optional("cognigy.client-id").orElse(""),
+                logsIn ? s.required("cognigy.client-secret", "COGNIGY_CLIENT_SECRET") : s.optional("cognigy.client-secret").orElse(""),
                 s.required("cognigy.api-key", "COGNIGY_API_KEY"),
                 s.text("cognigy.api-key-header"),
                 s.path("cognigy.login-path"),
-                CognigyCommand.from(s, json, "abort-tts"),
-                CognigyCommand.from(s, json, "reset-state"),
-                CognigyCommand.from(s, json, "clarify"),
+                abortTts,
+                resetState,
+                clarify,
                 Duration.ofSeconds(s.number("cognigy.token-refresh-margin-seconds", 0, 3600)),
                 Duration.ofMillis(s.number("cognigy.connect-timeout-ms", 1, 60_000)),
                 Duration.ofMillis(s.number("cognigy.read-timeout-ms", 1, 60_000)),
