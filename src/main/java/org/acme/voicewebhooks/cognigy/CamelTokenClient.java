@@ -12,27 +12,43 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
-/** Logs in through the {@code cognigy-login} route, so logins get the same redelivery as commands. */
+/**
+ * Gets a token through a Camel route ({@code cognigy-login} or {@code cognigy-oauth2-token}), so token requests get
+ * the same redelivery and budget as commands.
+ */
 public final class CamelTokenClient implements TokenClient {
 
     private final CamelContext context;
     private final ObjectMapper json;
     private final Clock clock;
     private final WebhookMetrics metrics;
+    private final String route;
+    private final String tokenField;
+    private final String expiresField;
     private volatile ProducerTemplate template;
 
+    /** The reference's JSON login: {@code {"accessToken","expiresIn"}}. */
     public CamelTokenClient(CamelContext context, ObjectMapper json, Clock clock, WebhookMetrics metrics) {
+        this(context, json, clock, metrics, CognigyClientRoutes.LOGIN, "accessToken", "expiresIn");
+    }
+
+    /** A token from {@code route}, whose JSON answer names the token and its lifetime in seconds by these fields. */
+    public CamelTokenClient(CamelContext context, ObjectMapper json, Clock clock, WebhookMetrics metrics, String route,
+            String tokenField, String expiresField) {
         this.context = context;
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
+        this.route = route;
+        this.tokenField = tokenField;
+        this.expiresField = expiresField;
     }
 
     @Override
     public AccessToken login() {
         // the login spends the budget of the attempt that needs it
         Long deadline = Budget.attemptDeadline();
-        Exchange result = template().send(CognigyClientRoutes.LOGIN, exchange -> {
+        Exchange result = template().send(route, exchange -> {
             if (deadline != null) {
                 exchange.setProperty(Budget.DEADLINE, deadline);
             }
@@ -45,11 +61,11 @@ public final class CamelTokenClient implements TokenClient {
         String answer = result.getMessage().getBody(String.class);
         try {
             JsonNode node = json.readTree(answer == null ? "" : answer);
-            JsonNode token = node == null ? null : node.get("accessToken");
-            JsonNode expiresIn = node == null ? null : node.get("expiresIn");
+            JsonNode token = node == null ? null : node.get(tokenField);
+            JsonNode expiresIn = node == null ? null : node.get(expiresField);
             if (token == null || !token.isTextual() || token.asText().isEmpty()
                     || expiresIn == null || !expiresIn.isNumber()) {
-                throw new CognigyLoginException("login answer lacks accessToken or expiresIn", false);
+                throw new CognigyLoginException("login answer lacks " + tokenField + " or " + expiresField, false);
             }
             return new AccessToken(token.asText(), clock.instant().plus(Duration.ofSeconds(expiresIn.asLong())));
         } catch (IOException e) {

@@ -20,6 +20,8 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 public final class CognigyClientRoutes extends RouteBuilder {
 
     public static final String LOGIN = "direct:cognigy-login";
+    /** An RFC 6749 client-credentials token request, form-encoded. */
+    public static final String OAUTH2_TOKEN = "direct:cognigy-oauth2-token";
     /**
      * Posts the body as JSON to the path in exchange property {@link #PATH}; the body becomes Cognigy's compact JSON
      * answer, or, once the retries or the budget are spent, the webhook's error answer, the command dead-lettered
@@ -47,8 +49,10 @@ public final class CognigyClientRoutes extends RouteBuilder {
     private CognigySettings settings;
     @BeanInject
     private ObjectMapper jsonMapper;
-    @BeanInject
+    @BeanInject("accessTokenProcessor")
     private AccessTokenProcessor accessTokenProcessor;
+    @BeanInject("oauth2TokenProcessor")
+    private AccessTokenProcessor oauth2TokenProcessor;
     @BeanInject
     private Budget budget;
 
@@ -69,6 +73,18 @@ public final class CognigyClientRoutes extends RouteBuilder {
                 .to(settings.baseUrl()).id("call-cognigy-login")
                 .convertBodyTo(String.class);
 
+        settings.oauth2().ifPresent(oauth2 -> from(OAUTH2_TOKEN).routeId("cognigy-oauth2-token")
+                .routeConfigurationId(CognigyRedelivery.LOGIN_RETRY)
+                .description("Client-credentials grant at the OAuth2 token endpoint")
+                .removeHeaders("*")
+                .setHeader(Exchange.HTTP_METHOD, constant("POST"))
+                .setProperty(PATH, constant(oauth2.tokenUrl()))
+                .process(CognigyClientRoutes::target)
+                .setHeader(Exchange.CONTENT_TYPE, constant("application/x-www-form-urlencoded"))
+                .setBody(constant(oauth2.form()))
+                .to(settings.baseUrl()).id("call-cognigy-oauth2-token")
+                .convertBodyTo(String.class));
+
         call(CALL, "cognigy-call", CognigyRedelivery.COMMAND_RETRY,
                 "POST one command to Cognigy within the webhook's budget; inbound headers never reach Cognigy");
         call(REPLAY_CALL, "cognigy-replay-call", CognigyRedelivery.REPLAY_RETRY,
@@ -87,6 +103,8 @@ public final class CognigyClientRoutes extends RouteBuilder {
                         .setHeader(settings.apiKeyHeader(), constant(settings.apiKey()))
                     .when(exchangeProperty(AUTH).isEqualTo(CognigyCommand.Auth.LOGIN_TOKEN))
                         .process(accessTokenProcessor)
+                    .when(exchangeProperty(AUTH).isEqualTo(CognigyCommand.Auth.OAUTH2))
+                        .process(oauth2TokenProcessor)
                 .end()
                 .to(settings.baseUrl()).id("call-cognigy")
                 .process(budget::endAttempt)

@@ -22,7 +22,7 @@ import org.apache.camel.Exchange;
 public final class CognigyCommand {
 
     /** How a command authenticates. */
-    public enum Auth { LOGIN_TOKEN, API_KEY, NONE }
+    public enum Auth { LOGIN_TOKEN, OAUTH2, API_KEY, NONE }
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([A-Za-z]+)}");
 
@@ -64,7 +64,7 @@ public final class CognigyCommand {
         try {
             auth = Auth.valueOf(s.text(prefix + "auth").toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(prefix + "auth must be login-token, api-key or none");
+            throw new InvalidSettingException(prefix + "auth must be login-token, oauth2, api-key or none");
         }
         Set<Integer> statuses = new LinkedHashSet<>();
         for (String status : s.text(prefix + "success-statuses").split(",")) {

@@ -31,8 +31,10 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
 
     @BeanInject
     private CognigySettings settings;
-    @BeanInject
+    @BeanInject("accessTokenProcessor")
     private AccessTokenProcessor accessTokenProcessor;
+    @BeanInject("oauth2TokenProcessor")
+    private AccessTokenProcessor oauth2TokenProcessor;
     @BeanInject
     private ObjectMapper jsonMapper;
     @BeanInject
@@ -83,7 +85,9 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
                 .redeliveryDelay(0)
                 .onRedelivery(exchange -> {
                     exchange.setProperty(TOKEN_REFRESHED, true);
+                    // each drops the sent token only if it is its own
                     accessTokenProcessor.refresh(exchange);
+                    oauth2TokenProcessor.refresh(exchange);
                 })
                 .logExhausted(false)
                 .logStackTrace(false);

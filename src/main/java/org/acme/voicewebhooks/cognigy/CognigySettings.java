@@ -1,6 +1,7 @@
 package org.acme.voicewebhooks.cognigy;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.acme.voicewebhooks.config.Settings;
@@ -20,7 +21,16 @@ public record CognigySettings(
         Duration connectTimeout,
         Duration readTimeout,
         int maxConnections,
-        Retry retry) {
+        Retry retry,
+        Optional<OAuth2> oauth2) {
+
+    /** The OAuth2 token endpoint (a path under the base URL or a full URL) and the client-credentials form. */
+    public record OAuth2(String tokenUrl, String form) {
+        @Override
+        public String toString() {
+            return "OAuth2[tokenUrl=" + tokenUrl + "]";   // never the form: it holds the secret
+        }
+    }
 
     /** Redelivery of 429, 5xx and I/O failures: exponential backoff, Retry-After honoured up to maxDelay. */
     public record Retry(int maxRetries, long initialDelayMs, double multiplier, long maxDelayMs, long minAttemptMs) {
@@ -52,7 +62,22 @@ public record CognigySettings(
                         s.number("cognigy.retry.initial-delay-ms", 0, 60_000),
                         s.decimal("cognigy.retry.multiplier", 1.0, 10.0),
                         s.number("cognigy.retry.max-delay-ms", 0, 60_000),
-                        s.number("cognigy.retry.min-attempt-ms", 1, 60_000)));
+                        s.number("cognigy.retry.min-attempt-ms", 1, 60_000)),
+                java.util.stream.Stream.of(abortTts, resetState, clarify)
+                        .anyMatch(c -> c.enabled() && c.auth() == CognigyCommand.Auth.OAUTH2)
+                        ? Optional.of(oauth2(s)) : Optional.empty());
+    }
+
+    private static OAuth2 oauth2(Settings s) {
+        StringBuilder form = new StringBuilder("grant_type=client_credentials")
+                .append("&client_id=").append(encode(s.required("cognigy.oauth2.client-id", "COGNIGY_OAUTH2_CLIENT_ID")))
+                .append("&client_secret=").append(encode(s.required("cognigy.oauth2.client-secret", "COGNIGY_OAUTH2_CLIENT_SECRET")));
+        s.optional("cognigy.oauth2.scope").ifPresent(scope -> form.append("&scope=").append(encode(scope)));
+        return new OAuth2(s.text("cognigy.oauth2.token-url"), form.toString());
+    }
+
+    private static String encode(String value) {
+        return java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override

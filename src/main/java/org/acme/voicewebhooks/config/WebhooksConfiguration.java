@@ -22,6 +22,7 @@ import org.acme.voicewebhooks.cognigy.CamelTokenClient;
 import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetTimeouts;
 import org.acme.voicewebhooks.cognigy.CognigyCallTimer;
+import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
 import org.acme.voicewebhooks.deadletter.DeadLetterReplay;
 import org.acme.voicewebhooks.deadletter.DeadLetters;
@@ -95,6 +96,9 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("bargeInCallerAuth", CallerAuthProcessor.class, CallerAuthProcessor.from(settings, "bargein", Clock.systemUTC()));
         registry.bind("asrCallerAuth", CallerAuthProcessor.class, CallerAuthProcessor.from(settings, "asr", Clock.systemUTC()));
         registry.bind("jsonContentType", JsonContentTypeProcessor.class, new JsonContentTypeProcessor());
+        registry.bind("oauth2TokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
+                new CamelTokenClient(context, json, Clock.systemUTC(), metrics, CognigyClientRoutes.OAUTH2_TOKEN,
+                        "access_token", "expires_in"), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
         registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
                 new CamelTokenClient(context, json, Clock.systemUTC(), metrics), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
     }
