@@ -104,6 +104,20 @@ class AsrConfidenceWebhookTest extends WebhookTestSupport {
     }
 
     @Test
+    void theAnswerEchoesNoRequestHeaderAndHasALength() {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(url(WEBHOOK))
+                .header("Content-Type", "application/json")
+                .header("X-Cognigy-API-Key", ASR_WEBHOOK_KEY)
+                .header("X-Trace-Me", "caller-value")
+                .POST(HttpRequest.BodyPublishers.ofString(sample("asr-high-confidence.json"))));
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().map().keySet()).map(String::toLowerCase)
+                .doesNotContain("x-cognigy-api-key", "x-trace-me", "transfer-encoding");
+        assertThat(answer.headers().firstValueAsLong("Content-Length")).hasValue(answer.body().length());
+    }
+
+    @Test
     void aFormBodyIsNotJson() {
         HttpResponse<String> answer = send(HttpRequest.newBuilder(url(WEBHOOK))
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -58,8 +58,9 @@ class ObservabilityTest extends WebhookTestSupport {
                 .doesNotContain("outcome=\"passed_through\"")
                 .contains("acoustic_records_total 1.0")
                 .contains("acoustic_record_bytes_total")
+                .contains("webhooks_answer_seconds_count{webhook=\"asr-confidence-webhook\"}")
                 // Camel's own figures are there too
-                .contains("camel_exchanges_total"));
+                .contains("camel_routes_running_routes"));
     }
 
     @Test

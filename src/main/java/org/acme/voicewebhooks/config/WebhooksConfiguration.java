@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import org.acme.voicewebhooks.asr.AsrAnswers;
 import org.acme.voicewebhooks.asr.AsrSettings;
+import org.acme.voicewebhooks.bargein.BargeInAnswers;
 import org.acme.voicewebhooks.bargein.BargeInCommands;
 import org.acme.voicewebhooks.bargein.BargeInSettings;
 import org.acme.voicewebhooks.cognigy.AccessTokenProcessor;
@@ -33,10 +34,13 @@ import org.acme.voicewebhooks.records.AcousticRecords;
 import org.acme.voicewebhooks.records.AcousticSettings;
 import org.acme.voicewebhooks.web.ApiKeyProcessor;
 import org.acme.voicewebhooks.web.CallerAuthProcessor;
+import org.acme.voicewebhooks.web.JsonAnswerProcessor;
 import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.Expression;
+import org.apache.camel.Predicate;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.jsse.KeyStoreParameters;
@@ -72,15 +76,24 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 new DeadLetters(json, cognigy.baseUrl(), AcousticSettings.instanceName(settings), Clock.systemUTC()));
         registry.bind("bargeInSettings", BargeInSettings.class, bargeIn);
         registry.bind("bargeInCommands", BargeInCommands.class, new BargeInCommands(bargeIn));
+        registry.bind("bargeInConfident", Predicate.class, new BargeInAnswers(bargeIn).confident());
+        registry.bind("bargeInDuplicateKey", Expression.class, BargeInAnswers.duplicateKey());
         registry.bind("asrSettings", AsrSettings.class, asr);
-        registry.bind("asrAnswers", AsrAnswers.class, new AsrAnswers(json, asr));
+        AsrAnswers asrAnswers = new AsrAnswers(json, asr);
+        registry.bind("asrThreshold", Expression.class, asrAnswers.threshold());
+        registry.bind("asrBelowThreshold", Predicate.class, asrAnswers.belowThreshold());
+        registry.bind("asrNextNode", Expression.class, asrAnswers.nextNode());
+        // a bare JSON null parses to no event at all
+        registry.bind("noEvent", Predicate.class, (Predicate) exchange -> exchange.getMessage().getBody() == null);
         registry.bind("asrApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Cognigy-API-Key", asr.webhookApiKey()));
         registry.bind("acousticSettings", AcousticSettings.class, acoustic);
         registry.bind("acousticRecords", AcousticRecords.class, new AcousticRecords(json, acoustic, Clock.systemUTC()));
-        registry.bind("duplicateGuard", DuplicateGuard.class, new DuplicateGuard(
+        DuplicateGuard duplicateGuard = new DuplicateGuard(
                 Duration.ofSeconds(settings.number("duplicates.window-seconds", 1, 86_400)),
                 settings.number("duplicates.capacity", 1, 10_000_000),
-                sharedRepository(context, settings), budget, settings.text("asr.delivery-id-header"), metrics));
+                sharedRepository(context, settings), budget, settings.text("asr.delivery-id-header"), metrics);
+        registry.bind("duplicateGuard", DuplicateGuard.class, duplicateGuard);
+        registry.bind("asrDuplicateKey", Expression.class, duplicateGuard.asrKey());
         Duration replayMaxAge = Duration.ofSeconds(settings.number("deadletter.replay-max-age-seconds", 1, 31_536_000));
         Optional<String> adminKey = settings.optional("admin.api-key");
         if (adminKey.isPresent()) {
@@ -96,6 +109,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("bargeInCallerAuth", CallerAuthProcessor.class, CallerAuthProcessor.from(settings, "bargein", Clock.systemUTC()));
         registry.bind("asrCallerAuth", CallerAuthProcessor.class, CallerAuthProcessor.from(settings, "asr", Clock.systemUTC()));
         registry.bind("jsonContentType", JsonContentTypeProcessor.class, new JsonContentTypeProcessor());
+        registry.bind("jsonAnswer", JsonAnswerProcessor.class, new JsonAnswerProcessor());
         registry.bind("oauth2TokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
                 new CamelTokenClient(context, json, Clock.systemUTC(), metrics, CognigyClientRoutes.OAUTH2_TOKEN,
                         "access_token", "expires_in"), Clock.systemUTC(), cognigy.tokenRefreshMargin()));

@@ -29,14 +29,14 @@ public final class DeadLetterRoutes extends RouteBuilder {
                 .onException(Exception.class)
                     .handled(true)
                     .log(LoggingLevel.ERROR, LOG, "dead-letter store failed, command ${exchangeProperty.cognigyCommand} "
-                            + "of session ${exchangeProperty.sessionLogId} is lost: ${exception.class.simpleName}")
+                            + "of session ${exchangeProperty.sessionLogId} is lost: ${exception.class.simpleName} correlationId=${exchangeId}")
                 .end()
                 .setProperty("sessionLogId", method(DeadLetterRoutes.class, "sessionLogId"))
                 .process(deadLetters::toEntry)
                 .to("{{deadletter.endpoint}}").id("store-dead-letter")
                 .to("micrometer:counter:webhooks.dead.letters?tags.command=${exchangeProperty.cognigyCommand}")
                 .log(LoggingLevel.ERROR, LOG, "dead-lettered command ${exchangeProperty.cognigyCommand} of session "
-                        + "${exchangeProperty.sessionLogId} id=${exchangeProperty.deadLetterId}");
+                        + "${exchangeProperty.sessionLogId} id=${exchangeProperty.deadLetterId} correlationId=${exchangeId}");
 
         if (!adminKey.isBlank()) {
             from("platform-http:{{admin.path}}/dead-letters/replay?httpMethodRestrict=POST")

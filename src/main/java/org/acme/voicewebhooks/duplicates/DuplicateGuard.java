@@ -1,5 +1,6 @@
 package org.acme.voicewebhooks.duplicates;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -17,9 +18,11 @@ import org.acme.voicewebhooks.web.NotAnObjectException;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
 import org.apache.camel.Processor;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.apache.camel.support.builder.ExpressionBuilder;
 
 /**
  * Answers a webhook delivered again with the first delivery's answer, and stops it before any side effect. A duplicate
@@ -74,8 +77,13 @@ public final class DuplicateGuard implements Processor {
         });
     }
 
+    /** The ASR key of each delivery, see {@link #asrKey(Exchange)}. */
+    public Expression asrKey() {
+        return ExpressionBuilder.exchangeExpression(this::asrKey);
+    }
+
     /** The ASR key: the caller's delivery id when it sends one, else a hash of the raw body (which stays readable). */
-    public String asrKey(Exchange exchange) throws NoSuchAlgorithmException {
+    public String asrKey(Exchange exchange) {
         String deliveryId = exchange.getMessage().getHeader(deliveryIdHeader, String.class);
         if (deliveryId != null && !deliveryId.isBlank()) {
             return "asr:id:" + deliveryId;
@@ -85,8 +93,16 @@ public final class DuplicateGuard implements Processor {
             throw new NotAnObjectException("body must be a JSON object"); // e.g. a form, which the server keeps apart
         }
         exchange.getMessage().setBody(body);
-        byte[] hash = MessageDigest.getInstance("SHA-256").digest(body);
+        byte[] hash = sha256().digest(body);
         return "asr:sha256:" + HexFormat.of().formatHex(hash);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     private Answer awaitFirst(Exchange exchange, CompletableFuture<Answer> first) throws InterruptedException {
@@ -103,7 +119,7 @@ public final class DuplicateGuard implements Processor {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, answer.contentType());
-        exchange.getMessage().setBody(answer.body());
+        exchange.getMessage().setBody(answer.body().getBytes(StandardCharsets.UTF_8));
         exchange.setRouteStop(true);
     }
 

@@ -1,6 +1,7 @@
 package org.acme.voicewebhooks.observe;
 
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -27,8 +28,9 @@ public final class WebhookMetrics {
         return r;
     }
 
-    public void webhook(String webhook, String outcome, int status) {
+    public void webhook(String webhook, String outcome, int status, long ms) {
         registry().counter("webhooks", "webhook", webhook, "outcome", outcome, "status", String.valueOf(status)).increment();
+        registry().timer("webhooks.answer", "webhook", webhook).record(ms, TimeUnit.MILLISECONDS);
     }
 
     public void cognigyCall(String endpoint, String status, Duration took) {
@@ -45,8 +47,8 @@ public final class WebhookMetrics {
         registry().counter("cognigy.logins", "outcome", outcome).increment();
     }
 
-    public void acousticRecord(int bytes) {
-        registry().counter("acoustic.records").increment();
+    public void acousticRecords(int records, int bytes) {
+        registry().counter("acoustic.records").increment(records);
         registry().counter("acoustic.record.bytes").increment(bytes);
     }
 

@@ -36,6 +36,7 @@ public final class WebhookOutcomes extends EventNotifierSupport {
         setIgnoreExchangeSendingEvents(true);
         setIgnoreExchangeSentEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
+        setIgnoreExchangeAsyncProcessingStartedEvents(true);
     }
 
     @Override
@@ -54,11 +55,11 @@ public final class WebhookOutcomes extends EventNotifierSupport {
         int status = exchange.getException() != null ? 500
                 : exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
         String outcome = outcome(exchange, webhook, status);
-        metrics.webhook(webhook, outcome, status);
+        long ms = System.currentTimeMillis() - exchange.getClock().getCreated();
+        metrics.webhook(webhook, outcome, status, ms);
 
         WebhookEvent payload = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
         String session = payload == null ? "-" : payload.logId();
-        long ms = System.currentTimeMillis() - exchange.getClock().getCreated();
         String error = exchange.getProperty(ERROR, String.class);
         String line = "{} {} status={} session={} correlationId={} ms={}" + (error == null ? "" : " error=" + LogSafe.quote(error));
         if (status >= 500) {

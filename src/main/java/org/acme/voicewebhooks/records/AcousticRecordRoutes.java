@@ -1,20 +1,24 @@
 package org.acme.voicewebhooks.records;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+
+import org.acme.voicewebhooks.asr.AsrAnswers;
 
 import org.acme.voicewebhooks.asr.AsrEvent;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
+import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.GenericFileFilter;
 
 /** Writes acoustic records to rolling files and deletes files past their retention. Records never go to the log. */
 public final class AcousticRecordRoutes extends RouteBuilder {
 
-    /** The per-flow threshold the webhook decided with. */
-    public static final String THRESHOLD = "threshold";
+    /** Records a batch collects at most before it is written. */
+    static final int BATCH_RECORDS = 1000;
 
     @BeanInject
     private AcousticSettings settings;
@@ -31,16 +35,28 @@ public final class AcousticRecordRoutes extends RouteBuilder {
 
         // starts first so it stops last: the webhook's wiretapped records drain into it on shutdown
         from("direct:acoustic-record-write").routeId("acoustic-record-write").startupOrder(1)
-                .description("Append one acoustic record as a JSON line to this instance's current file")
-                .process(exchange -> {
-                    AsrEvent event = exchange.getProperty(WebhookEvent.PROPERTY, AsrEvent.class);
-                    byte[] line = acousticRecords.line(event, exchange.getProperty(THRESHOLD, Double.class));
-                    exchange.getMessage().setHeader(Exchange.FILE_NAME, acousticRecords.fileFor(line.length));
-                    exchange.getMessage().setBody(line);
-                })
-                // the file producer locks each file name, so concurrent lines never interleave
-                .to("file:" + dir + "?fileExist=Append").id("append-record")
-                .process(exchange -> webhookMetrics.acousticRecord(exchange.getMessage().getBody(byte[].class).length));
+                .description("Append acoustic records as JSON lines to this instance's current file, a batch per write")
+                // a stopping error handler would refuse the last batch; a failed write is logged by the aggregator
+                .errorHandler(noErrorHandler())
+                .process(exchange -> exchange.getMessage().setBody(acousticRecords.line(
+                        exchange.getProperty(WebhookEvent.PROPERTY, AsrEvent.class),
+                        exchange.getProperty(AsrAnswers.THRESHOLD, Double.class))))
+                // one file append per batch, not per record: opening the file per line was a third of the service's CPU
+                .aggregate(constant(true), AggregationStrategies.string())
+                    .completionSize(BATCH_RECORDS).completionInterval(settings.flushIntervalMs())
+                    // a stop waits for every collected record to be written
+                    .forceCompletionOnStop().completeAllOnStop()
+                    .process(exchange -> {
+                        byte[] lines = exchange.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8);
+                        exchange.getMessage().setHeader(Exchange.FILE_NAME, acousticRecords.fileFor(lines.length));
+                        exchange.getMessage().setBody(lines);
+                    })
+                    // the file producer locks each file name, so concurrent batches never interleave
+                    .to("file:" + dir + "?fileExist=Append").id("append-records")
+                    .process(exchange -> webhookMetrics.acousticRecords(
+                            exchange.getProperty(Exchange.AGGREGATED_SIZE, Integer.class),
+                            exchange.getMessage().getBody(byte[].class).length))
+                .end();
 
         if (settings.retentionDays() > 0) {
             long keepMs = settings.retentionDays() * 86_400_000L;

@@ -2,7 +2,6 @@ package org.acme.voicewebhooks.records;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -37,7 +36,7 @@ public final class AcousticRecords {
     }
 
     /** The record's JSON line, with its line feed. */
-    public byte[] line(AsrEvent event, double threshold) {
+    public String line(AsrEvent event, double threshold) {
         ObjectNode record = json.createObjectNode()
                 .put("timestamp", Instant.now(clock).toString())
                 .put("sessionId", event.sessionId())
@@ -49,7 +48,7 @@ public final class AcousticRecords {
                 .put("sampleRate", audio == null ? null : audio.sampleRate())
                 .put("rawFeatures", audio == null ? null : audio.features())
                 .put("belowThreshold", event.confidence() < threshold);
-        return (record + "\n").getBytes(StandardCharsets.UTF_8);
+        return record + "\n";
     }
 
     /** The file the next line of {@code bytes} goes to; moves to a new file when the slot changes or it would grow too big. */

@@ -16,7 +16,8 @@ public record AcousticSettings(
         long maxFileBytes,
         String instanceName,
         int retentionDays,
-        long retentionSweepMs) {
+        long retentionSweepMs,
+        long flushIntervalMs) {
 
     public static AcousticSettings from(Settings s) {
         String pattern = s.text("acoustic.file-time-pattern");
@@ -32,7 +33,8 @@ public record AcousticSettings(
                 s.number("acoustic.max-file-bytes", 1024, Long.MAX_VALUE),
                 instanceName(s),
                 (int) s.number("acoustic.retention-days", 0, 36_500),
-                s.number("acoustic.retention-sweep-ms", 100, 86_400_000));
+                s.number("acoustic.retention-sweep-ms", 100, 86_400_000),
+                s.number("acoustic.flush-interval-ms", 1, 10_000));
     }
 
     /** This instance's name in file names: the setting, else the host name. */
