@@ -14,6 +14,7 @@ import org.acme.voicewebhooks.config.InvalidSettingException;
 import org.acme.voicewebhooks.config.Settings;
 import org.acme.voicewebhooks.web.WebhookException;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * One outbound command as settings describe it ({@code cognigy.command.<name>.*}): enabled, method, URL template
@@ -82,6 +83,11 @@ public final class CognigyCommand {
             }
         }
         String method = s.text(prefix + "method").toUpperCase(Locale.ROOT);
+        try {
+            HttpMethods.valueOf(method);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(prefix + "method must be an HTTP method, e.g. POST");
+        }
         return new CognigyCommand(name, Boolean.parseBoolean(s.text(prefix + "enabled")), method, new PathTemplate(url),
                 template, auth, Set.copyOf(statuses), Set.copyOf(placeholders));
     }
