@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark: the service pinned to core 0, a fast Cognigy stub and wrk on core 1, all on loopback.
 # The service runs as deployed: deploy/jvm.options, MALLOC_ARENA_MAX=2 and an AppCDS archive (as the Dockerfile builds).
-# Usage: bench/run.sh            (90 s warm-up over all scenarios, then 10 s + 20 s measured per row; ~5 minutes)
+# Usage: bench/run.sh            (180 s warm-up over all scenarios, then 10 s + 20 s measured per row; ~7 minutes)
 #        bench/run.sh --smoke    (seconds per scenario: keeps the benchmark working; figures mean nothing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-warmup=90; warm=10; measure=20; connections=32
+warmup=180; warm=10; measure=20; connections=32
 if [ "${1:-}" = "--smoke" ]; then warmup=2; warm=1; measure=2; fi
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
