@@ -252,6 +252,7 @@ class BargeInWebhookTest extends WebhookTestSupport {
     @Test
     void cognigy401AfterOneRefreshAndOneRetryIsAuthenticationFailed() {
         cognigy.stubFor(post(urlEqualTo(ABORT)).willReturn(aResponse().withStatus(401)));
+        cognigy.stubFor(post(urlEqualTo(VARIABLES)).willReturn(okJson(UPDATED)));
 
         HttpResponse<String> answer = postJson(WEBHOOK, sample("barge-in-confident.json"));
 
@@ -259,7 +260,8 @@ class BargeInWebhookTest extends WebhookTestSupport {
         assertThat(answer.body()).isEqualTo("{\"error\":\"Authentication failed\"}");
         cognigy.verify(exactly(2), postRequestedFor(urlEqualTo(LOGIN)));
         cognigy.verify(exactly(2), postRequestedFor(urlEqualTo(ABORT)).withRequestBody(equalTo(STOP_BODY)));
-        cognigy.verify(exactly(0), postRequestedFor(urlEqualTo(VARIABLES)));
+        // the failed stop is dead-lettered; the state reset is still sent on its own
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(VARIABLES)));
     }
 
     @Test
@@ -270,8 +272,38 @@ class BargeInWebhookTest extends WebhookTestSupport {
 
         assertThat(answer.statusCode()).isEqualTo(502);
         assertThat(answer.body()).isEqualTo("{\"error\":\"Authentication failed\"}");
-        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(LOGIN)));
+        // each command tries its own login, and neither is sent without a token
+        cognigy.verify(exactly(2), postRequestedFor(urlEqualTo(LOGIN)));
         cognigy.verify(exactly(0), postRequestedFor(urlEqualTo(ABORT)));
+        cognigy.verify(exactly(0), postRequestedFor(urlEqualTo(VARIABLES)));
+    }
+
+    @Test
+    void stopFailingForGoodStillResetsTheStateAndAnswersTheStopsFailure() {
+        cognigy.stubFor(post(urlEqualTo(ABORT)).willReturn(aResponse().withStatus(503)));
+        cognigy.stubFor(post(urlEqualTo(VARIABLES)).willReturn(okJson(UPDATED)));
+
+        HttpResponse<String> answer = postJson(WEBHOOK, event("sess_8f3a2b1c", "0.9"));
+
+        assertThat(answer.statusCode()).isEqualTo(502);
+        assertThat(answer.body()).isEqualTo("{\"error\":\"API error 503\"}");
+        cognigy.verify(exactly(4), postRequestedFor(urlEqualTo(ABORT)));
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(VARIABLES))
+                .withRequestBody(equalToJson("{\"variables\":[{\"key\":\"cx.barage_in_detected\",\"value\":true},"
+                        + "{\"key\":\"cx.current_intent\",\"value\":\"\"},{\"key\":\"cx.partial_transcript\",\"value\":\"\"},"
+                        + "{\"key\":\"cx.flow_state\",\"value\":\"interrupt_recover\"},"
+                        + "{\"key\":\"cx.interrupt_confidence\",\"value\":0.9}]}")));
+    }
+
+    @Test
+    void stopFailingForALowConfidenceInterruptSendsNoReset() {
+        cognigy.stubFor(post(urlEqualTo(ABORT)).willReturn(aResponse().withStatus(404)));
+
+        HttpResponse<String> answer = postJson(WEBHOOK, event("sess_8f3a2b1c", "0.4"));
+
+        assertThat(answer.statusCode()).isEqualTo(502);
+        assertThat(answer.body()).isEqualTo("{\"error\":\"API error 404\"}");
+        cognigy.verify(exactly(0), postRequestedFor(urlEqualTo(VARIABLES)));
     }
 
     @Test
@@ -364,6 +396,21 @@ class BargeInWebhookTest extends WebhookTestSupport {
 
         assertThat(answer.statusCode()).isEqualTo(500);
         assertThat(answer.body()).isEqualTo("{\"error\":\"Internal processing error\"}");
+    }
+
+    @Test
+    void anUnexpectedFailureIsLoggedByClassAndPlaceWithoutItsMessage() throws Exception {
+        cognigyAnswersCommands();
+        AdviceWith.adviceWith(context, "cognigy-reset-state",
+                route -> route.weaveAddFirst().throwException(new IllegalStateException("boom " + CLIENT_SECRET)));
+
+        try (LogCapture logs = LogCapture.open()) {
+            assertThat(postJson(WEBHOOK, sample("barge-in-confident.json")).statusCode()).isEqualTo(500);
+
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                    .contains("unexpected failure java.lang.IllegalStateException at "));
+            assertThat(logs.lines()).noneSatisfy(line -> assertThat(line).containsAnyOf(CLIENT_SECRET, "boom", "\tat "));
+        }
     }
 
     // --- redelivery ---

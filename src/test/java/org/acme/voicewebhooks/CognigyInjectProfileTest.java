@@ -1,5 +1,6 @@
 package org.acme.voicewebhooks;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
@@ -83,5 +84,33 @@ class CognigyInjectProfileTest extends WebhookTestSupport {
         assertThat(asr.statusCode()).isEqualTo(400);
         assertThat(asr.body()).contains("is required by the clarify command");
         cognigy.verify(exactly(0), anyRequestedFor(anyUrl()));
+    }
+
+    @Test
+    void theUrlTokenOfAFailingInjectIsInNoLogLineAndMaskedInTheDeadLetter() throws Exception {
+        cognigy.stubFor(post(urlPathMatching("/inject/.*")).willReturn(aResponse().withStatus(503)));
+        String utterance = "{\"sessionId\":\"s-2\",\"flowId\":\"f\",\"asr\":{\"confidence\":0.2,\"text\":\"hm\"},"
+                + "\"userId\":\"u-1\",\"urlToken\":\"" + TOKEN + "\"}";
+
+        try (LogCapture logs = LogCapture.open()) {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(url("/webhook")).header("X-Cognigy-API-Key", ASR_WEBHOOK_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString(utterance)));
+
+            assertThat(answer.statusCode()).isEqualTo(502);
+            assertThat(answer.body()).isEqualTo("{\"error\":\"API error 503\"}");
+            // each retry is logged, by command and status, never by URL
+            assertThat(logs.lines()).filteredOn(l -> l.startsWith("retry ")).hasSize(3)
+                    .allSatisfy(l -> assertThat(l).contains("cognigy-clarify", "\"s-2\"", "HTTP 503"));
+            assertThat(logs.lines()).isNotEmpty().noneSatisfy(line -> assertThat(line).contains(TOKEN));
+        }
+        cognigy.verify(exactly(4), postRequestedFor(urlEqualTo("/inject/" + TOKEN)));
+        String store;
+        try (var files = java.nio.file.Files.list(deadLetterDir)) {
+            store = java.nio.file.Files.readString(files.findFirst().orElseThrow());
+        }
+        com.fasterxml.jackson.databind.JsonNode entry = new com.fasterxml.jackson.databind.ObjectMapper().readTree(store);
+        assertThat(entry.get("url").asText()).isEqualTo(cognigy.baseUrl() + "/inject/***");
+        // what a replay sends to: the Endpoint's URL with its token (README, dead letters)
+        assertThat(entry.get("path").asText()).isEqualTo(cognigy.baseUrl() + "/inject/" + TOKEN);
     }
 }

@@ -123,6 +123,22 @@ class DeadLetterReplayTest extends WebhookTestSupport {
     }
 
     @Test
+    void aTornLineIsSkippedAndCountedWhileTheRestIsReplayed() throws IOException {
+        String now = Instant.now().toString();
+        String torn = entry("e-torn", now, "s-torn");
+        Files.writeString(deadLetterDir.resolve("dead-letters-2026-11-22-test-instance.jsonl"),
+                entry("e-1", now, "s-1") + torn.substring(0, torn.length() / 2) + "\n" + "{\"id\":7}\n" + entry("e-2", now, "s-2"));
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{}")));
+
+        JsonNode counts = counts(replay("", ADMIN_KEY));
+
+        assertThat(counts.get("unreadable").asInt()).isEqualTo(2);
+        assertThat(counts.get("acknowledged").asInt()).isEqualTo(2);
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-1/voice/commands")));
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-2/voice/commands")));
+    }
+
+    @Test
     void replayNeedsTheAdminKeyAndValidCriteria() {
         assertThat(replay("", "wrong").statusCode()).isEqualTo(401);
         assertThat(replay("{\"from\":\"yesterday\"}", ADMIN_KEY).statusCode()).isEqualTo(400);

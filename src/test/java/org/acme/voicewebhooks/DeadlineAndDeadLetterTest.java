@@ -28,6 +28,7 @@ class DeadlineAndDeadLetterTest extends WebhookTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ABORT = "/api/v1/sessions/sess_8f3a2b1c/voice/commands";
+    private static final String VARIABLES = "/api/v1/sessions/sess_8f3a2b1c/variables";
     private static final String MESSAGES = "/api/v1/flows/flow-billing/sessions/sess_41c2/messages";
     private static final long BUDGET_MS = 2500;
     private static final long MARGIN_MS = 400;
@@ -75,8 +76,14 @@ class DeadlineAndDeadLetterTest extends WebhookTestSupport {
         assertThat(answer.body()).isEqualTo("{\"error\":\"Timeout: Cognigy did not acknowledge within the 2500 ms budget\"}");
         assertThat(elapsed[0]).isLessThan(BUDGET_MS + MARGIN_MS);
         List<JsonNode> entries = deadLetters();
-        assertThat(entries).hasSize(1);
-        JsonNode entry = entries.get(0);
+        // the stop used up the budget; the state reset, with no time left to send it, is dead-lettered unsent
+        assertThat(entries).extracting(e -> e.get("command").asText())
+                .containsExactlyInAnyOrder("cognigy-abort-tts", "cognigy-reset-state");
+        JsonNode reset = entries.stream().filter(e -> e.get("command").asText().equals("cognigy-reset-state")).findFirst().orElseThrow();
+        assertThat(reset.get("attempts").asInt()).isZero();
+        assertThat(reset.get("error").asText()).isEqualTo("BudgetSpentException");
+        cognigy.verify(0, postRequestedFor(urlEqualTo(VARIABLES)));
+        JsonNode entry = entries.stream().filter(e -> e.get("command").asText().equals("cognigy-abort-tts")).findFirst().orElseThrow();
         assertThat(entry.get("webhook").asText()).isEqualTo("barge-in-webhook");
         assertThat(entry.get("command").asText()).isEqualTo("cognigy-abort-tts");
         assertThat(entry.get("sessionId").asText()).isEqualTo("sess_8f3a2b1c");
@@ -113,6 +120,7 @@ class DeadlineAndDeadLetterTest extends WebhookTestSupport {
     @Test
     void everyFinallyFailedCommandIsDeadLetteredOnceWithoutSecretsAndCounted() throws IOException {
         cognigy.stubFor(post(urlEqualTo(ABORT)).willReturn(aResponse().withStatus(503)));
+        cognigy.stubFor(post(urlEqualTo(VARIABLES)).willReturn(okJson("{}")));
 
         try (LogCapture logs = LogCapture.open()) {
             HttpResponse<String> answer = postJson("/webhook/cognigy/barge-in", sample("barge-in-confident.json"));
@@ -132,6 +140,19 @@ class DeadlineAndDeadLetterTest extends WebhookTestSupport {
         assertThat(store).doesNotContain(CLIENT_SECRET, "t-1", COGNIGY_API_KEY, "Bearer");
         MeterRegistry metrics = context.getRegistry().findSingleByType(MeterRegistry.class);
         assertThat(metrics.get("webhooks.dead.letters").tag("command", "cognigy-abort-tts").counter().count()).isEqualTo(1.0);
+    }
+
+    @Test
+    void stopAndResetFailingBothAreDeadLetteredAndTheStopsFailureAnswered() {
+        cognigy.stubFor(post(urlEqualTo(ABORT)).willReturn(aResponse().withStatus(404)));
+        cognigy.stubFor(post(urlEqualTo(VARIABLES)).willReturn(aResponse().withStatus(400)));
+
+        HttpResponse<String> answer = postJson("/webhook/cognigy/barge-in", sample("barge-in-confident.json"));
+
+        assertThat(answer.statusCode()).isEqualTo(502);
+        assertThat(answer.body()).isEqualTo("{\"error\":\"API error 404\"}");
+        assertThat(deadLetters()).extracting(e -> e.get("command").asText() + " " + e.get("lastStatus").asInt())
+                .containsExactlyInAnyOrder("cognigy-abort-tts 404", "cognigy-reset-state 400");
     }
 
     @Test

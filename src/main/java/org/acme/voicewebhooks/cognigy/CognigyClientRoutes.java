@@ -25,8 +25,8 @@ public final class CognigyClientRoutes extends RouteBuilder {
     public static final String OAUTH2_TOKEN = "direct:cognigy-oauth2-token";
     /**
      * Posts the body as JSON to the path in exchange property {@link #PATH}; the body becomes Cognigy's compact JSON
-     * answer, or, once the retries or the budget are spent, the webhook's error answer, the command dead-lettered
-     * and the exchange marked as handled.
+     * answer, or, once the retries or the budget are spent, JSON null: the command is then dead-lettered and noted in
+     * {@link CommandFailures}, and the caller goes on.
      */
     public static final String CALL = "direct:cognigy-call";
     /** The same call for a replayed dead letter: failures come back as exceptions and nothing is dead-lettered. */
@@ -42,6 +42,8 @@ public final class CognigyClientRoutes extends RouteBuilder {
     public static final String AUTH = "cognigyAuth";
     /** The HTTP method of the call. */
     public static final String METHOD = "cognigyMethod";
+    /** Whether a failure after the request may have reached Cognigy (e.g. a read timeout) is retried. */
+    public static final String RETRY_AMBIGUOUS = "cognigyRetryAmbiguous";
     /** The statuses that mean success (a set of integers); any 2xx when absent. */
     public static final String SUCCESS = "cognigySuccessStatuses";
     private static final String ATTEMPT = "direct:cognigy-attempt";

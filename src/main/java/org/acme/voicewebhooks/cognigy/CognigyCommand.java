@@ -35,9 +35,10 @@ public final class CognigyCommand {
     private final Auth auth;
     private final Set<Integer> successStatuses;
     private final Set<String> placeholders;
+    private final boolean retryAmbiguous;
 
     private CognigyCommand(String name, boolean enabled, String method, PathTemplate url, JsonTemplate body, Auth auth,
-            Set<Integer> successStatuses, Set<String> placeholders) {
+            Set<Integer> successStatuses, Set<String> placeholders, boolean retryAmbiguous) {
         this.name = name;
         this.enabled = enabled;
         this.method = method;
@@ -46,6 +47,7 @@ public final class CognigyCommand {
         this.auth = auth;
         this.successStatuses = successStatuses;
         this.placeholders = placeholders;
+        this.retryAmbiguous = retryAmbiguous;
     }
 
     public static CognigyCommand from(Settings s, ObjectMapper json, String name) {
@@ -88,8 +90,8 @@ public final class CognigyCommand {
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingException(prefix + "method must be an HTTP method, e.g. POST");
         }
-        return new CognigyCommand(name, Boolean.parseBoolean(s.text(prefix + "enabled")), method, new PathTemplate(url),
-                template, auth, Set.copyOf(statuses), Set.copyOf(placeholders));
+        return new CognigyCommand(name, s.bool(prefix + "enabled"), method, new PathTemplate(url),
+                template, auth, Set.copyOf(statuses), Set.copyOf(placeholders), s.bool(prefix + "retry-ambiguous"));
     }
 
     public boolean enabled() {
@@ -121,6 +123,7 @@ public final class CognigyCommand {
         exchange.setProperty(CognigyClientRoutes.METHOD, method);
         exchange.setProperty(CognigyClientRoutes.AUTH, auth);
         exchange.setProperty(CognigyClientRoutes.SUCCESS, successStatuses);
+        exchange.setProperty(CognigyClientRoutes.RETRY_AMBIGUOUS, retryAmbiguous);
         exchange.getMessage().setBody(body.render(values));
     }
 }

@@ -1,19 +1,25 @@
 package org.acme.voicewebhooks.cognigy;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.acme.voicewebhooks.web.FailureAnswerProcessor;
-import org.acme.voicewebhooks.web.PayloadAnswers;
+import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.core5.http.ConnectionRequestTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLHandshakeException;
 
 /** The Cognigy redelivery policy, opted into by the client routes through their route configuration id. */
 public final class CognigyRedelivery extends RouteConfigurationBuilder {
@@ -27,6 +33,7 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
     public static final String DEAD_LETTER = "direct:dead-letter";
     static final String TOKEN_REFRESHED = "cognigyTokenRefreshed";
 
+    private static final Logger LOG = LoggerFactory.getLogger("cognigy-retries");
     private final Clock clock = Clock.systemUTC();
 
     @BeanInject
@@ -36,25 +43,23 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
     @BeanInject("oauth2TokenProcessor")
     private AccessTokenProcessor oauth2TokenProcessor;
     @BeanInject
-    private ObjectMapper jsonMapper;
-    @BeanInject
     private Budget budget;
+    @BeanInject
+    private CommandFailures commandFailures;
 
     @Override
     public void configuration() {
-        FailureAnswerProcessor failureAnswer = new FailureAnswerProcessor(jsonMapper, PayloadAnswers.NONE, budget);
-
         // a login's failure goes back to the token processor, which reports it as a login failure
         RouteConfigurationDefinition logins = routeConfiguration(LOGIN_RETRY);
         retry(logins).end();
         quietRest(logins);
 
-        // a command's final failure is dead-lettered and answered right here: this is the one place a command is
-        // given up, and a caller route's handler never sees a spent exception
+        // a command's final failure is noted and dead-lettered, and the calling route goes on (continued): the flow
+        // tries its next command and chooses the answer itself
         RouteConfigurationDefinition commands = routeConfiguration(COMMAND_RETRY);
-        retry(commands).handled(true).to(DEAD_LETTER).process(failureAnswer).end();
-        refreshTokenOn401(commands).handled(true).to(DEAD_LETTER).process(failureAnswer).end();
-        commands.onException(Exception.class).logExhausted(false).handled(true).to(DEAD_LETTER).process(failureAnswer).end();
+        giveUp(retry(commands));
+        giveUp(refreshTokenOn401(commands));
+        giveUp(commands.onException(Exception.class).logExhausted(false));
 
         RouteConfigurationDefinition replays = routeConfiguration(REPLAY_RETRY);
         retry(replays).end();
@@ -62,16 +67,22 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
         quietRest(replays);
     }
 
+    /** The command is given up: noted, dead-lettered, and its webhook goes on with what comes next. */
+    private void giveUp(OnExceptionDefinition onException) {
+        onException.continued(true).process(commandFailures::failed).to(DEAD_LETTER).setBody(constant("null")).end();
+    }
+
     /** 429, 5xx and I/O failures: exponential backoff, Retry-After honoured, never past the budget; other 4xx never. */
     private OnExceptionDefinition retry(RouteConfigurationDefinition configuration) {
         CognigySettings.Retry retry = settings.retry();
         return configuration.onException(HttpOperationFailedException.class, IOException.class)
-                .onWhen(this::transientFailure)
+                .onWhen(CognigyRedelivery::transientFailure)
                 .onExceptionOccurred(this::scheduleRetry)
                 .retryWhile(exchange -> attempts(exchange) <= retry.maxRetries() && !retryAfterTooLong(exchange)
                         && budget.allowsRetryAfter(exchange, exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY, 0L, Long.class)))
-                .logRetryAttempted(true)
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                // Camel's own retry line names the URL, which for an Endpoint inject is a credential
+                .logRetryAttempted(false)
+                .onRedelivery(CognigyRedelivery::logRetry)
                 .logExhausted(false)
                 .logStackTrace(false);
     }
@@ -98,12 +109,58 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
         configuration.onException(Exception.class).logExhausted(false).end();
     }
 
-    private boolean transientFailure(Exchange exchange) {
+    private static void logRetry(Exchange exchange) {
+        Exception failure = failure(exchange);
+        LOG.warn("retry {} of {} for session {} after {}, correlationId={}", attempts(exchange),
+                exchange.getProperty(CognigyClientRoutes.COMMAND, String.class),
+                sessionLogId(exchange), describe(failure), exchange.getExchangeId());
+    }
+
+    private static String sessionLogId(Exchange exchange) {
+        WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
+        return event == null ? "-" : event.logId();
+    }
+
+    /** What failed, for logs and dead letters: the status, our own login message, else the class (a message can carry a URL token). */
+    public static String describe(Throwable failure) {
+        if (failure == null) {
+            return null;
+        }
+        if (failure instanceof HttpOperationFailedException http) {
+            return "HTTP " + http.getStatusCode();
+        }
+        if (failure instanceof CognigyLoginException) {
+            return failure.getMessage();
+        }
+        return failure.getClass().getSimpleName();
+    }
+
+    private static boolean transientFailure(Exchange exchange) {
         Exception failure = failure(exchange);
         if (failure instanceof HttpOperationFailedException http) {
             return http.getStatusCode() == 429 || http.getStatusCode() >= 500;
         }
-        return failure instanceof IOException || failure != null && failure.getCause() instanceof IOException;
+        IOException io = ioCause(failure);
+        return io != null && (!ambiguous(io) || exchange.getProperty(CognigyClientRoutes.RETRY_AMBIGUOUS, true, Boolean.class));
+    }
+
+    private static IOException ioCause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether Cognigy may have received the request: anything but a failure to connect (read timeout, connection
+     * reset or closed after sending, no or a cut-off response).
+     */
+    static boolean ambiguous(IOException failure) {
+        return !(failure instanceof ConnectException || failure instanceof NoRouteToHostException
+                || failure instanceof UnknownHostException || failure instanceof ConnectTimeoutException
+                || failure instanceof ConnectionRequestTimeoutException || failure instanceof SSLHandshakeException);
     }
 
     private static int attempts(Exchange exchange) {

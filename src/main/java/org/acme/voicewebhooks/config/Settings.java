@@ -38,6 +38,15 @@ public final class Settings {
         return value(key).orElseThrow(() -> new InvalidSettingException("missing setting " + key));
     }
 
+    /** true or false, nothing else. */
+    public boolean bool(String key) {
+        String raw = text(key);
+        if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(raw);
+        }
+        throw new InvalidSettingException(key + " must be true or false, was '" + raw + "'");
+    }
+
     public long number(String key, long min, long max) {
         String raw = text(key);
         try {

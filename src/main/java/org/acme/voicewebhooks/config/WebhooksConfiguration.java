@@ -25,7 +25,9 @@ import org.acme.voicewebhooks.cognigy.BudgetTimeouts;
 import org.acme.voicewebhooks.cognigy.CognigyCallTimer;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
+import org.acme.voicewebhooks.cognigy.CommandFailures;
 import org.acme.voicewebhooks.deadletter.DeadLetterReplay;
+import org.acme.voicewebhooks.deadletter.DeadLetterStoreHealth;
 import org.acme.voicewebhooks.deadletter.DeadLetters;
 import org.acme.voicewebhooks.duplicates.DuplicateGuard;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
@@ -34,6 +36,8 @@ import org.acme.voicewebhooks.records.AcousticRecords;
 import org.acme.voicewebhooks.records.AcousticSettings;
 import org.acme.voicewebhooks.web.ApiKeyProcessor;
 import org.acme.voicewebhooks.web.CallerAuthProcessor;
+import org.acme.voicewebhooks.web.FailureAnswerProcessor;
+import org.acme.voicewebhooks.web.PayloadAnswers;
 import org.acme.voicewebhooks.web.JsonAnswerProcessor;
 import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
 import org.apache.camel.CamelConfiguration;
@@ -41,6 +45,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.jsse.KeyStoreParameters;
@@ -72,6 +77,14 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("cognigySettings", CognigySettings.class, cognigy);
         registry.bind("webhookMetrics", WebhookMetrics.class, metrics);
         registry.bind("budget", Budget.class, budget);
+        CommandFailures commandFailures = new CommandFailures(new FailureAnswerProcessor(json, PayloadAnswers.NONE, budget));
+        registry.bind("commandFailures", CommandFailures.class, commandFailures);
+        registry.bind("commandFailed", Predicate.class, commandFailures.any());
+        registry.bind("commandFailureAnswer", Processor.class, commandFailures.answer());
+        // a HealthCheck bean joins readiness: down while the dead-letter store cannot write
+        registry.bind("deadLetterStoreHealth", DeadLetterStoreHealth.class, new DeadLetterStoreHealth(
+                settings.text("deadletter.endpoint").startsWith("file:") ? Path.of(settings.text("deadletter.dir")) : null,
+                Clock.systemUTC()));
         registry.bind("deadLetters", DeadLetters.class,
                 new DeadLetters(json, cognigy.baseUrl(), AcousticSettings.instanceName(settings), Clock.systemUTC()));
         registry.bind("bargeInSettings", BargeInSettings.class, bargeIn);

@@ -21,11 +21,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigyCommand;
+import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
 import org.acme.voicewebhooks.web.WebhookException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.IdempotentRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Re-sends chosen dead letters from the file store, each at most once (a ledger of replayed ids, marked before
@@ -33,6 +36,7 @@ import org.apache.camel.spi.IdempotentRepository;
  */
 public final class DeadLetterReplay {
 
+    private static final Logger LOG = LoggerFactory.getLogger("dead-letter-replay");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
 
     /** Which entries to replay: all, one session's, a time range, or both. */
@@ -66,12 +70,12 @@ public final class DeadLetterReplay {
         Criteria criteria = criteria(exchange.getMessage().getBody(String.class));
         ProducerTemplate template = exchange.getContext().createProducerTemplate();
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String outcome : List.of("selected", "acknowledged", "failed", "expired", "alreadyReplayed")) {
+        for (String outcome : List.of("selected", "acknowledged", "failed", "expired", "alreadyReplayed", "unreadable")) {
             counts.put(outcome, 0);
         }
         List<String> outcomes = new ArrayList<>();
         try {
-            for (JsonNode entry : entries()) {
+            for (JsonNode entry : entries(counts)) {
                 Instant time = Instant.parse(entry.path("time").asText());
                 if (!criteria.matches(entry, time)) {
                     continue;
@@ -122,7 +126,7 @@ public final class DeadLetterReplay {
         if (failure == null) {
             outcome.put("outcome", "acknowledged");
         } else {
-            outcome.put("outcome", "failed").put("error", DeadLetters.describe(failure));
+            outcome.put("outcome", "failed").put("error", CognigyRedelivery.describe(failure));
             if (failure instanceof HttpOperationFailedException http) {
                 outcome.put("lastStatus", http.getStatusCode());
             }
@@ -154,7 +158,8 @@ public final class DeadLetterReplay {
         return node.hasNonNull(field) ? Instant.parse(node.get(field).asText()) : null;
     }
 
-    private List<JsonNode> entries() {
+    /** Every entry of the store; a line that is not a whole entry (e.g. torn by a crash) is skipped and counted. */
+    private List<JsonNode> entries(Map<String, Integer> counts) {
         List<JsonNode> entries = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return entries;
@@ -162,8 +167,15 @@ public final class DeadLetterReplay {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.getFileName().toString().startsWith("dead-letters-")).sorted().toList()) {
                 for (String line : Files.readAllLines(file)) {
-                    if (!line.isBlank()) {
-                        entries.add(json.readTree(line));
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode entry = readable(line);
+                    if (entry == null) {
+                        counts.merge("unreadable", 1, Integer::sum);
+                        LOG.warn("dead-letter replay skipped an unreadable line in {}", file.getFileName());
+                    } else {
+                        entries.add(entry);
                     }
                 }
             }
@@ -171,6 +183,25 @@ public final class DeadLetterReplay {
             throw new UncheckedIOException(e);
         }
         return entries;
+    }
+
+    private JsonNode readable(String line) {
+        try {
+            JsonNode entry = json.readTree(line);
+            return entry.isObject() && entry.path("id").isTextual() && entry.path("time").isTextual()
+                    && entry.path("path").isTextual() && isInstant(entry.path("time").asText()) ? entry : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static boolean isInstant(String text) {
+        try {
+            Instant.parse(text);
+            return true;
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     private void record(List<String> outcomes) {

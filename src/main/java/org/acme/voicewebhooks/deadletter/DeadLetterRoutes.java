@@ -1,6 +1,7 @@
 package org.acme.voicewebhooks.deadletter;
 
 import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
+import org.acme.voicewebhooks.cognigy.CommandFailures;
 import org.acme.voicewebhooks.web.WebhookErrorHandling;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
@@ -18,6 +19,8 @@ public final class DeadLetterRoutes extends RouteBuilder {
 
     @BeanInject
     private DeadLetters deadLetters;
+    @BeanInject
+    private DeadLetterStoreHealth deadLetterStoreHealth;
     @PropertyInject(value = "admin.api-key", defaultValue = "")
     private String adminKey;
 
@@ -25,18 +28,26 @@ public final class DeadLetterRoutes extends RouteBuilder {
     public void configure() {
         // starts early so it stops late: webhooks still finishing on shutdown can dead-letter
         from(CognigyRedelivery.DEAD_LETTER).routeId("dead-letter-store").startupOrder(2)
-                .description("Write the failed command to the dead-letter store (a file by default: flushed and synced)")
-                .onException(Exception.class)
-                    .handled(true)
-                    .log(LoggingLevel.ERROR, LOG, "dead-letter store failed, command ${exchangeProperty.cognigyCommand} "
-                            + "of session ${exchangeProperty.sessionLogId} is lost: ${exception.class.simpleName} correlationId=${exchangeId}")
-                .end()
+                .description("Write the failed command to the dead-letter store (a file by default: flushed and synced); "
+                        + "a store that cannot take it makes the webhook answer 503")
                 .setProperty("sessionLogId", method(DeadLetterRoutes.class, "sessionLogId"))
                 .process(deadLetters::toEntry)
-                .to("{{deadletter.endpoint}}").id("store-dead-letter")
-                .to("micrometer:counter:webhooks.dead.letters?tags.command=${exchangeProperty.cognigyCommand}")
-                .log(LoggingLevel.ERROR, LOG, "dead-lettered command ${exchangeProperty.cognigyCommand} of session "
-                        + "${exchangeProperty.sessionLogId} id=${exchangeProperty.deadLetterId} correlationId=${exchangeId}");
+                .doTry()
+                    .to("{{deadletter.endpoint}}").id("store-dead-letter")
+                    .process(exchange -> deadLetterStoreHealth.stored())
+                    .to("micrometer:counter:webhooks.dead.letters?tags.command=${exchangeProperty.cognigyCommand}")
+                    .log(LoggingLevel.ERROR, LOG, "dead-lettered command ${exchangeProperty.cognigyCommand} of session "
+                            + "${exchangeProperty.sessionLogId} id=${exchangeProperty.deadLetterId} correlationId=${exchangeId}")
+                .doCatch(Exception.class)
+                    .process(exchange -> {
+                        deadLetterStoreHealth.failed();
+                        CommandFailures.storeUnavailable(exchange);
+                    })
+                    .to("micrometer:counter:webhooks.dead.letters.failed?tags.command=${exchangeProperty.cognigyCommand}")
+                    .log(LoggingLevel.ERROR, LOG, "dead-letter store unavailable: command ${exchangeProperty.cognigyCommand} "
+                            + "of session ${exchangeProperty.sessionLogId} is not stored (${exception.class.simpleName}), "
+                            + "answered 503 correlationId=${exchangeId}")
+                .end();
 
         if (!adminKey.isBlank()) {
             from("platform-http:{{admin.path}}/dead-letters/replay?httpMethodRestrict=POST")

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigyCommand;
-import org.acme.voicewebhooks.cognigy.CognigyLoginException;
+import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -53,13 +53,14 @@ public final class DeadLetters {
                 .put("sessionId", event == null ? null : event.sessionId())
                 .put("command", exchange.getProperty(CognigyClientRoutes.COMMAND, String.class))
                 .put("method", exchange.getProperty(CognigyClientRoutes.METHOD, "POST", String.class))
-                .put("url", path.startsWith("/") ? baseUrl + path : path)
+                // for people reading the store: the URL token masked; path, which a replay sends to, keeps it
+                .put("url", masked(path.startsWith("/") ? baseUrl + path : path, event))
                 .put("path", path)
                 .put("idempotencyKey", exchange.getProperty(CognigyClientRoutes.IDEMPOTENCY_KEY, String.class))
                 .put("auth", auth(exchange.getProperty(CognigyClientRoutes.AUTH, CognigyCommand.Auth.class)));
         entry.set("body", body(exchange.getProperty(CognigyClientRoutes.BODY, String.class)));
         entry.put("lastStatus", status)
-                .put("error", describe(failure))
+                .put("error", CognigyRedelivery.describe(failure))
                 .put("attempts", exchange.getProperty(Budget.ATTEMPTS, 0, Integer.class));
 
         exchange.setProperty(ENTRY_ID, id);
@@ -81,17 +82,8 @@ public final class DeadLetters {
         return (auth == null ? CognigyCommand.Auth.LOGIN_TOKEN : auth).name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 
-    /** The last status or error, without response bodies (they may echo what was sent). */
-    static String describe(Throwable failure) {
-        if (failure == null) {
-            return null;
-        }
-        if (failure instanceof HttpOperationFailedException http) {
-            return "HTTP " + http.getStatusCode();
-        }
-        if (failure instanceof CognigyLoginException) {
-            return failure.getMessage();
-        }
-        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+    private static String masked(String url, WebhookEvent event) {
+        String token = event == null ? null : event.urlToken();
+        return token == null || token.isEmpty() ? url : url.replace(token, "***");
     }
 }

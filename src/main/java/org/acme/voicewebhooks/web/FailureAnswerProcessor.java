@@ -34,20 +34,37 @@ public final class FailureAnswerProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        write(exchange, answerFor(exchange));
+    }
+
+    /** The answer for the failure just caught: a running-out-of-time failure says so when the budget is spent. */
+    public Answer answerFor(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Answer answer = answer(failure, payloadAnswers);
         if (answer.status() == 502 && budget.spent(exchange) && outOfTime(failure)) {
             answer = new Answer(502, new BudgetSpentException(budget.budgetMs()).getMessage());
         }
         if (answer.status() == 500) {
-            // the outcome line follows; this one carries what went wrong, for whoever fixes it
-            LOG.error("{} unexpected failure, correlationId={}", exchange.getFromRouteId(), exchange.getExchangeId(), failure);
+            // class and place only: an exception's message can carry a secret or a URL token
+            LOG.error("{} unexpected failure {} at {}, correlationId={}", exchange.getFromRouteId(),
+                    failure == null ? "-" : failure.getClass().getName(), where(failure), exchange.getExchangeId());
         }
+        return answer;
+    }
+
+    /** Makes {@code answer} the webhook's answer: its status and {@code {"error":…}}, nothing else. */
+    public void write(Exchange exchange, Answer answer) {
         exchange.setProperty(WebhookOutcomes.ERROR, answer.error());
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(json.createObjectNode().put("error", answer.error()).toString());
+    }
+
+    /** The frame that threw, e.g. {@code com.example.Foo.bar(Foo.java:42)}. */
+    private static String where(Throwable failure) {
+        StackTraceElement[] trace = failure == null ? new StackTraceElement[0] : failure.getStackTrace();
+        return trace.length == 0 ? "-" : trace[0].toString();
     }
 
     /** A failure that running out of time explains: the budget itself, a cut timeout, a login cut short. */

@@ -7,6 +7,9 @@ public interface WebhookEvent {
 
     String sessionId();
 
+    /** The Endpoint URL token the flow sent along (inject profiles): a credential, never logged. */
+    String urlToken();
+
     /** The sessionId as it may appear in a log line. */
     String logId();
 }
