@@ -47,9 +47,14 @@ public final class WebhookMetrics {
         registry().counter("cognigy.logins", "outcome", outcome).increment();
     }
 
-    public void acousticRecords(int records, int bytes) {
+    public void acousticRecords(int records, long bytes) {
         registry().counter("acoustic.records").increment(records);
         registry().counter("acoustic.record.bytes").increment(bytes);
+    }
+
+    /** Records that could not be written, after the retries. */
+    public void acousticRecordsLost(int records) {
+        registry().counter("acoustic.records.lost").increment(records);
     }
 
     public void duplicateSuppressed(String webhook) {

@@ -4,13 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 import org.acme.voicewebhooks.asr.AsrAnswers;
-
 import org.acme.voicewebhooks.asr.AsrEvent;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
-import org.apache.camel.Exchange;
-import org.apache.camel.builder.AggregationStrategies;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.GenericFileFilter;
 
@@ -32,30 +29,27 @@ public final class AcousticRecordRoutes extends RouteBuilder {
     @Override
     public void configure() {
         String dir = settings.dir().toString();
+        AcousticRecordWriter writer = new AcousticRecordWriter(settings.dir(), acousticRecords, webhookMetrics);
 
         // starts first so it stops last: the webhook's wiretapped records drain into it on shutdown
         from("direct:acoustic-record-write").routeId("acoustic-record-write").startupOrder(1)
-                .description("Append acoustic records as JSON lines to this instance's current file, a batch per write")
-                // a stopping error handler would refuse the last batch; a failed write is logged by the aggregator
+                .description("Append acoustic records as JSON lines to this instance's current file, a batch per write; "
+                        + "a batch that cannot be written is retried, then counted as lost")
+                // a stopping error handler would refuse the last batch; the writer handles a failed write itself
                 .errorHandler(noErrorHandler())
                 .process(exchange -> exchange.getMessage().setBody(acousticRecords.line(
                         exchange.getProperty(WebhookEvent.PROPERTY, AsrEvent.class),
-                        exchange.getProperty(AsrAnswers.THRESHOLD, Double.class))))
+                        exchange.getProperty(AsrAnswers.THRESHOLD, Double.class)).getBytes(StandardCharsets.UTF_8)))
                 // one file append per batch, not per record: opening the file per line was a third of the service's CPU
-                .aggregate(constant(true), AggregationStrategies.string())
-                    .completionSize(BATCH_RECORDS).completionInterval(settings.flushIntervalMs())
+                .aggregate(constant(true), AcousticBatch.collect())
+                    .completionSize(BATCH_RECORDS)
+                    // bounded by bytes too: a thousand large records would not fit in the heap
+                    .completionPredicate(exchange -> exchange.getMessage().getBody(AcousticBatch.class).bytes()
+                            >= settings.batchMaxBytes())
+                    .completionInterval(settings.flushIntervalMs())
                     // a stop waits for every collected record to be written
                     .forceCompletionOnStop().completeAllOnStop()
-                    .process(exchange -> {
-                        byte[] lines = exchange.getMessage().getBody(String.class).getBytes(StandardCharsets.UTF_8);
-                        exchange.getMessage().setHeader(Exchange.FILE_NAME, acousticRecords.fileFor(lines.length));
-                        exchange.getMessage().setBody(lines);
-                    })
-                    // the file producer locks each file name, so concurrent batches never interleave
-                    .to("file:" + dir + "?fileExist=Append").id("append-records")
-                    .process(exchange -> webhookMetrics.acousticRecords(
-                            exchange.getProperty(Exchange.AGGREGATED_SIZE, Integer.class),
-                            exchange.getMessage().getBody(byte[].class).length))
+                    .process(exchange -> writer.write(exchange.getMessage().getBody(AcousticBatch.class))).id("append-records")
                 .end();
 
         if (settings.retentionDays() > 0) {

@@ -52,11 +52,11 @@ public final class AcousticRecords {
     }
 
     /** The file the next line of {@code bytes} goes to; moves to a new file when the slot changes or it would grow too big. */
-    public synchronized String fileFor(int bytes) {
+    public synchronized String fileFor(long bytes) {
         String now = settings.timeSlot().format(clock.instant());
         if (!now.equals(slot)) {
+            resumeFromDisk(now);
             slot = now;
-            resumeFromDisk();
         }
         if (size > 0 && size + bytes > settings.maxFileBytes()) {
             sequence++;
@@ -67,27 +67,32 @@ public final class AcousticRecords {
     }
 
     private String name(int n) {
-        return "acoustic-" + slot + "-" + settings.instanceName() + (n == 0 ? "" : "-" + n) + ".jsonl";
+        return name(slot, n);
     }
 
-    /** After a restart, appends to the newest file of the slot (this instance's files only). */
-    private void resumeFromDisk() {
-        sequence = 0;
-        size = 0;
-        Pattern mine = Pattern.compile(Pattern.quote("acoustic-" + slot + "-" + settings.instanceName()) + "(?:-(\\d+))?\\.jsonl");
+    private String name(String timeSlot, int n) {
+        return "acoustic-" + timeSlot + "-" + settings.instanceName() + (n == 0 ? "" : "-" + n) + ".jsonl";
+    }
+
+    /**
+     * After a restart, appends to the newest file of the slot (this instance's files only). A folder that cannot be
+     * listed leaves the slot unread, so the next batch looks again.
+     */
+    private void resumeFromDisk(String timeSlot) {
+        Pattern mine = Pattern.compile(Pattern.quote("acoustic-" + timeSlot + "-" + settings.instanceName()) + "(?:-(\\d+))?\\.jsonl");
+        int newest = 0;
+        long newestSize = 0;
         try (Stream<Path> files = Files.list(settings.dir())) {
-            files.forEach(file -> {
-                Matcher m = mine.matcher(file.getFileName().toString());
-                if (m.matches()) {
-                    sequence = Math.max(sequence, m.group(1) == null ? 0 : Integer.parseInt(m.group(1)));
-                }
-            });
-            Path newest = settings.dir().resolve(name(sequence));
-            size = Files.exists(newest) ? Files.size(newest) : 0;
+            newest = files.map(file -> mine.matcher(file.getFileName().toString())).filter(Matcher::matches)
+                    .mapToInt(m -> m.group(1) == null ? 0 : Integer.parseInt(m.group(1))).max().orElse(0);
+            Path newestFile = settings.dir().resolve(name(timeSlot, newest));
+            newestSize = Files.exists(newestFile) ? Files.size(newestFile) : 0;
         } catch (NoSuchFileException noFolderYet) {
-            // the file producer creates the folder with the first record
+            // the writer creates the folder with the first batch
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        sequence = newest;
+        size = newestSize;
     }
 }

@@ -9,7 +9,7 @@ import java.time.format.DateTimeFormatter;
 import org.acme.voicewebhooks.config.InvalidSettingException;
 import org.acme.voicewebhooks.config.Settings;
 
-/** Where acoustic records go, how their files roll and how long they are kept; checked once at start-up. */
+/** Where acoustic records go, how they are batched, how their files roll and how long they are kept; checked once at start-up. */
 public record AcousticSettings(
         Path dir,
         DateTimeFormatter timeSlot,
@@ -17,7 +17,8 @@ public record AcousticSettings(
         String instanceName,
         int retentionDays,
         long retentionSweepMs,
-        long flushIntervalMs) {
+        long flushIntervalMs,
+        long batchMaxBytes) {
 
     public static AcousticSettings from(Settings s) {
         String pattern = s.text("acoustic.file-time-pattern");
@@ -34,7 +35,8 @@ public record AcousticSettings(
                 instanceName(s),
                 (int) s.number("acoustic.retention-days", 0, 36_500),
                 s.number("acoustic.retention-sweep-ms", 100, 86_400_000),
-                s.number("acoustic.flush-interval-ms", 1, 10_000));
+                s.number("acoustic.flush-interval-ms", 1, 10_000),
+                s.number("acoustic.batch-max-bytes", 1, 268_435_456));
     }
 
     /** This instance's name in file names: the setting, else the host name. */

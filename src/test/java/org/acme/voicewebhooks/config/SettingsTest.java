@@ -166,6 +166,7 @@ class SettingsTest {
 
         assertThat(acoustic.dir()).isEqualTo(Path.of("data/acoustic"));
         assertThat(acoustic.maxFileBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(acoustic.batchMaxBytes()).isEqualTo(1024 * 1024);
         assertThat(acoustic.retentionDays()).isEqualTo(30);
         assertThat(acoustic.timeSlot().format(Instant.parse("2026-11-22T14:05:00Z"))).isEqualTo("2026-11-22T14");
         assertThat(acoustic.instanceName()).isNotBlank().matches("[A-Za-z0-9._-]+");
