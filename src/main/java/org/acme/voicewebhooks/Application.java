@@ -8,21 +8,11 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.acme.voicewebhooks.asr.AsrCommandRoutes;
-import org.acme.voicewebhooks.bargein.BargeInCommandRoutes;
-import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
-import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
 import org.acme.voicewebhooks.config.InvalidSettingException;
-import org.acme.voicewebhooks.config.WebhooksConfiguration;
-import org.acme.voicewebhooks.deadletter.DeadLetterRoutes;
-import org.acme.voicewebhooks.records.AcousticRecordRoutes;
-import org.acme.voicewebhooks.simulator.CognigySimulatorRoutes;
-import org.acme.voicewebhooks.web.WebhookErrorHandling;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 
@@ -32,11 +22,6 @@ public final class Application {
     /** The root file wins over the packaged defaults (the first location holding a key is used). */
     public static final String PROPERTY_LOCATIONS =
             "file:application.properties;optional=true,classpath:application.properties;optional=true";
-
-    /** The Java routes and route configurations (a test checks that no RoutesBuilder of the package is missing). */
-    static final List<Class<?>> ROUTES_BUILDERS = List.of(CognigyRedelivery.class, WebhookErrorHandling.class,
-            CognigyClientRoutes.class, AcousticRecordRoutes.class, AsrCommandRoutes.class, BargeInCommandRoutes.class,
-            CognigySimulatorRoutes.class, DeadLetterRoutes.class);
 
     private Application() {
     }
@@ -80,15 +65,13 @@ public final class Application {
     }
 
     /**
-     * Routes from the working folder's routes/ when there is one (development), else from the jar; the Java parts
-     * named here rather than found by scanning the classpath, which took seconds of start-up in the runnable jar.
+     * Routes from the working folder's routes/ when there is one (development), else from the jar. The Java parts are
+     * named in application.properties (camel.main.configuration-classes, camel.main.routes-builder-classes), where
+     * Camel JBang reads them too; scanning the classpath instead took seconds of start-up in the runnable jar.
      */
     public static void configure(MainConfigurationProperties configuration) {
         configuration.withRoutesIncludePattern(
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : packagedRoutes());
         configuration.setBasePackageScanEnabled(false);
-        configuration.setConfigurationClasses(WebhooksConfiguration.class.getName());
-        configuration.setRoutesBuilderClasses(
-                ROUTES_BUILDERS.stream().map(Class::getName).collect(Collectors.joining(",")));
     }
 }
