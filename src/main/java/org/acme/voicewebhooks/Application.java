@@ -40,7 +40,7 @@ public final class Application {
             if (invalid == null) {
                 throw e;
             }
-            System.err.println("Start-up stopped: " + invalid.getMessage());
+            invalid.getMessage().lines().forEach(problem -> System.err.println("Start-up stopped: " + problem));
             System.exit(2);
         }
     }

@@ -1,15 +1,22 @@
 package org.acme.voicewebhooks.config;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
-/** Reads and checks settings once at start-up, so a bad value stops the service with its name. */
+/**
+ * Reads and checks settings once at start-up, so a bad value stops the service with its name. Every problem is
+ * collected, with a stand-in value so reading goes on, and {@link #stopIfInvalid()} names them all in one start.
+ */
 public final class Settings {
 
     private final PropertiesComponent properties;
+    private final List<String> problems = new ArrayList<>();
 
     private Settings(PropertiesComponent properties) {
         this.properties = properties;
@@ -24,7 +31,7 @@ public final class Settings {
     }
 
     /** A setting that must be present; the message names the environment variable that feeds it. */
-    public String required(String key, String variable) {
+    private String requiredStrict(String key, String variable) {
         return value(key).orElseThrow(() -> new InvalidSettingException(
                 "missing " + variable + " (setting " + key + "); set it in the environment or run with the dev profile"));
     }
@@ -34,21 +41,21 @@ public final class Settings {
         return value(key);
     }
 
-    public String text(String key) {
+    private String textStrict(String key) {
         return value(key).orElseThrow(() -> new InvalidSettingException("missing setting " + key));
     }
 
     /** true or false, nothing else. */
-    public boolean bool(String key) {
-        String raw = text(key);
+    private boolean boolStrict(String key) {
+        String raw = textStrict(key);
         if (raw.equalsIgnoreCase("true") || raw.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(raw);
         }
         throw new InvalidSettingException(key + " must be true or false, was '" + raw + "'");
     }
 
-    public long number(String key, long min, long max) {
-        String raw = text(key);
+    private long numberStrict(String key, long min, long max) {
+        String raw = textStrict(key);
         try {
             long n = Long.parseLong(raw);
             if (n >= min && n <= max) {
@@ -60,13 +67,10 @@ public final class Settings {
         throw new InvalidSettingException(key + " must be a whole number from " + min + " to " + max + ", was '" + raw + "'");
     }
 
-    public double decimal(String key, double min, double max) {
-        return decimal(key, min, max, null);
-    }
 
     /** A number in a range; the message names the environment variable that feeds it, when there is one. */
-    public double decimal(String key, double min, double max, String variable) {
-        String raw = text(key);
+    private double decimalStrict(String key, double min, double max, String variable) {
+        String raw = textStrict(key);
         try {
             double d = Double.parseDouble(raw);
             if (d >= min && d <= max) {
@@ -80,8 +84,8 @@ public final class Settings {
     }
 
     /** An absolute http(s) URL without a trailing slash. */
-    public String httpUrl(String key, String variable) {
-        String raw = required(key, variable);
+    private String httpUrlStrict(String key, String variable) {
+        String raw = requiredStrict(key, variable);
         try {
             URI uri = URI.create(raw);
             if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
@@ -95,11 +99,71 @@ public final class Settings {
     }
 
     /** A path starting with '/', for a URL template. */
-    public String path(String key) {
-        String raw = text(key);
+    private String pathStrict(String key) {
+        String raw = textStrict(key);
         if (!raw.startsWith("/")) {
             throw new InvalidSettingException(key + " must start with '/', was '" + raw + "'");
         }
         return raw;
+    }
+
+    /** A setting that must be present; the message names the environment variable that feeds it. */
+    public String required(String key, String variable) {
+        return collect(() -> requiredStrict(key, variable), "");
+    }
+
+    public String text(String key) {
+        return collect(() -> textStrict(key), "");
+    }
+
+    /** true or false, nothing else. */
+    public boolean bool(String key) {
+        return collect(() -> boolStrict(key), false);
+    }
+
+    public long number(String key, long min, long max) {
+        return collect(() -> numberStrict(key, min, max), min);
+    }
+
+    public double decimal(String key, double min, double max) {
+        return decimal(key, min, max, null);
+    }
+
+    /** A number in a range; the message names the environment variable that feeds it, when there is one. */
+    public double decimal(String key, double min, double max, String variable) {
+        return collect(() -> decimalStrict(key, min, max, variable), min);
+    }
+
+    /** An absolute http(s) URL without a trailing slash. */
+    public String httpUrl(String key, String variable) {
+        return collect(() -> httpUrlStrict(key, variable), "http://invalid.invalid");
+    }
+
+    /** A path starting with '/', for a URL template. */
+    public String path(String key) {
+        return collect(() -> pathStrict(key), "/");
+    }
+
+    /** Notes a problem found by code that reads settings on its own. */
+    public void problem(String message) {
+        if (!problems.contains(message)) {
+            problems.add(message);
+        }
+    }
+
+    /** Stops start-up naming every problem found, if there is one. */
+    public void stopIfInvalid() {
+        if (!problems.isEmpty()) {
+            throw new InvalidSettingException(String.join("\n", problems));
+        }
+    }
+
+    private <T> T collect(Supplier<T> read, T standIn) {
+        try {
+            return read.get();
+        } catch (InvalidSettingException e) {
+            problem(e.getMessage());
+            return standIn;
+        }
     }
 }

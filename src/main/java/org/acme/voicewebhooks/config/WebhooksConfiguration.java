@@ -61,6 +61,15 @@ public class WebhooksConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         Settings settings = Settings.of(context);
+        try {
+            bind(context, settings);
+        } catch (InvalidSettingException e) {
+            settings.problem(e.getMessage());   // found by a reader of its own; named with the others
+        }
+        settings.stopIfInvalid();
+    }
+
+    private void bind(CamelContext context, Settings settings) throws Exception {
         ObjectMapper json = strictJson();
         CognigySettings cognigy = CognigySettings.from(settings, json);
         BargeInSettings bargeIn = BargeInSettings.from(settings);

@@ -21,7 +21,17 @@ import org.junit.jupiter.api.Test;
 class SettingsTest {
 
     private static CognigySettings cognigy(Settings settings) {
-        return CognigySettings.from(settings, new com.fasterxml.jackson.databind.ObjectMapper());
+        return checked(settings, CognigySettings.from(settings, new com.fasterxml.jackson.databind.ObjectMapper()));
+    }
+
+    /** What was read, once start-up would have gone on: every problem stops it. */
+    private static <T> T checked(Settings settings, T read) {
+        settings.stopIfInvalid();
+        return read;
+    }
+
+    private static BargeInSettings bargeIn(Settings settings) {
+        return checked(settings, BargeInSettings.from(settings));
     }
 
     private static Settings shipped(String... overrides) {
@@ -70,6 +80,17 @@ class SettingsTest {
     }
 
     @Test
+    void everyMissingCredentialIsNamedInOneStart() {
+        assertThatThrownBy(() -> cognigy(shipped()))
+                .isInstanceOf(InvalidSettingException.class)
+                .satisfies(e -> assertThat(e.getMessage().lines()).hasSize(4)
+                        .anySatisfy(l -> assertThat(l).startsWith("missing COGNIGY_BASE_URL"))
+                        .anySatisfy(l -> assertThat(l).startsWith("missing COGNIGY_CLIENT_ID"))
+                        .anySatisfy(l -> assertThat(l).startsWith("missing COGNIGY_CLIENT_SECRET"))
+                        .anySatisfy(l -> assertThat(l).startsWith("missing COGNIGY_API_KEY")));
+    }
+
+    @Test
     void completeSettingsAreAccepted() {
         CognigySettings cognigy = cognigy(shipped(COMPLETE));
 
@@ -106,16 +127,17 @@ class SettingsTest {
 
     @Test
     void thresholdOutsideZeroToOneStopsStartUp() {
-        assertThatThrownBy(() -> BargeInSettings.from(shipped("bargein.confidence-threshold", "1.5")))
+        assertThatThrownBy(() -> bargeIn(shipped("bargein.confidence-threshold", "1.5")))
                 .hasMessageStartingWith("BARGEIN_CONFIDENCE_THRESHOLD (setting bargein.confidence-threshold) must be a number"
                         + " from 0.0 to 1.0");
-        assertThatThrownBy(() -> BargeInSettings.from(shipped("bargein.confidence-threshold", "high")))
+        assertThatThrownBy(() -> bargeIn(shipped("bargein.confidence-threshold", "high")))
                 .hasMessageContaining("bargein.confidence-threshold) must be a number");
     }
 
     private static AsrSettings asr(Map<String, String> environment, String... overrides) {
         CamelContext context = context(environment, overrides);
-        return AsrSettings.from(Settings.of(context), context.getPropertiesComponent());
+        Settings settings = Settings.of(context);
+        return checked(settings, AsrSettings.from(settings, context.getPropertiesComponent()));
     }
 
     @Test
