@@ -514,7 +514,7 @@ class BargeInWebhookTest extends WebhookTestSupport {
         try {
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                String interrupt = sample("barge-in-low-confidence.json").replace("1718452901234", "17184529020" + i);
+                String interrupt = sample("barge-in-low-confidence.json").replace("1718452903456", "17184529020" + i);
                 answers.add(CompletableFuture.supplyAsync(() -> postJson(WEBHOOK, interrupt), pool));
             }
             for (CompletableFuture<HttpResponse<String>> a : answers) {

@@ -50,7 +50,7 @@ public final class DeadLetterRoutes extends RouteBuilder {
                 .end();
 
         if (!adminKey.isBlank()) {
-            from("platform-http:{{admin.path}}/dead-letters/replay?httpMethodRestrict=POST")
+            from("platform-http:{{admin.path}}/dead-letters/replay?httpMethodRestrict=POST&populateBodyWithForm=false")
                     .routeId("dead-letter-replay").routeConfigurationId(WebhookErrorHandling.ADMIN)
                     .description("Re-send chosen dead letters (all, one session's, a time range), each at most once")
                     .process("adminApiKey")
