@@ -156,6 +156,7 @@ class DuplicatesAndLimitsTest extends WebhookTestSupport {
         HttpResponse<String> answer = postJson(BARGE_IN, huge);
 
         assertThat(answer.statusCode()).isEqualTo(413);
+        assertThat(answer.body()).isEqualTo("{\"error\":\"Request body too large\"}");
         cognigy.verify(exactly(0), anyRequestedFor(anyUrl()));
         assertThat(postJson(BARGE_IN, sample("barge-in-confident.json")).statusCode()).isEqualTo(200);
     }

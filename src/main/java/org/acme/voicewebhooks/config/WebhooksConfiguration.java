@@ -3,6 +3,7 @@ package org.acme.voicewebhooks.config;
 import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -32,6 +33,7 @@ import org.acme.voicewebhooks.deadletter.DeadLetters;
 import org.acme.voicewebhooks.duplicates.DuplicateGuard;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.observe.WebhookOutcomes;
+import org.acme.voicewebhooks.observe.WebhookRoutesHealthCheck;
 import org.acme.voicewebhooks.records.AcousticRecords;
 import org.acme.voicewebhooks.records.AcousticSettings;
 import org.acme.voicewebhooks.web.ApiKeyProcessor;
@@ -40,6 +42,7 @@ import org.acme.voicewebhooks.web.FailureAnswerProcessor;
 import org.acme.voicewebhooks.web.PayloadAnswers;
 import org.acme.voicewebhooks.web.JsonAnswerProcessor;
 import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
+import org.acme.voicewebhooks.web.JsonErrorHandlers;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -47,6 +50,7 @@ import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -80,6 +84,13 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 settings.number("webhook.answer-reserve-ms", 0, 10_000), metrics);
         configureHttpClient(context, cognigy, budget, metrics, settings);
         context.getManagementStrategy().addEventNotifier(new WebhookOutcomes(metrics));
+        // 405, 413 and the server's other own refusals answer JSON like the routes
+        context.addStartupListener(new JsonErrorHandlers());
+        // Camel's route checks miss a route that is gone (a failed reload): ready only while both webhooks run
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new WebhookRoutesHealthCheck(List.of("barge-in-webhook", "asr-confidence-webhook")));
+        }
 
         Registry registry = context.getRegistry();
         registry.bind("jsonMapper", ObjectMapper.class, json);
