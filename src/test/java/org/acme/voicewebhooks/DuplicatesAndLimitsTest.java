@@ -22,7 +22,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -36,6 +41,23 @@ class DuplicatesAndLimitsTest extends WebhookTestSupport {
     private static final String ABORT = "/api/v1/sessions/sess_8f3a2b1c/voice/commands";
     private static final String VARIABLES = "/api/v1/sessions/sess_8f3a2b1c/variables";
     private static final String MESSAGES = "/api/v1/flows/flow-billing/sessions/sess_41c2/messages";
+    private static final int COPIES = 40;
+
+    /** An answer and when it arrived. */
+    private record Timed(HttpResponse<String> answer, long at) {
+    }
+
+    private static CompletableFuture<Timed> timed(ExecutorService callers, Supplier<HttpResponse<String>> call) {
+        return CompletableFuture.supplyAsync(() -> new Timed(call.get(), System.nanoTime()), callers);
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties p = super.useOverridePropertiesWithPropertiesComponent();
+        // a 900 ms Cognigy answer stays one attempt on a busy machine
+        p.setProperty("cognigy.read-timeout-ms", "2000");
+        return p;
+    }
 
     private void cognigyAcknowledges(int delayMs) {
         cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{\"success\":true}").withFixedDelay(delayMs)));
@@ -106,16 +128,64 @@ class DuplicatesAndLimitsTest extends WebhookTestSupport {
     }
 
     @Test
-    void aFailedDeliveryIsAnsweredAgainWithoutNewAttempts() {
-        cognigy.stubFor(post(urlEqualTo(ABORT)).willReturn(aResponse().withStatus(503)));
+    void copiesBeyondMaxWaitersGet409AtOnceAndLeaveWorkersToOtherWebhooks() throws Exception {
+        cognigyAcknowledges(0);
+        // warm the route and the Cognigy connection on another session, so the original's time is Cognigy's 2 x 900 ms
+        assertThat(postJson(BARGE_IN, sample("barge-in-confident.json").replace("sess_8f3a2b1c", "sess_warm")).statusCode())
+                .isEqualTo(200);
+        cognigy.stubFor(post(urlEqualTo(ABORT)).willReturn(okJson("{\"success\":true}").withFixedDelay(900)));
+        cognigy.stubFor(post(urlEqualTo(VARIABLES)).willReturn(okJson("{\"updatedVariables\":5}").withFixedDelay(900)));
+        ExecutorService callers = Executors.newFixedThreadPool(COPIES + 2);
+        try {
+            CompletableFuture<Timed> original = timed(callers, () -> postJson(BARGE_IN, sample("barge-in-confident.json")));
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !cognigy.findAll(postRequestedFor(urlEqualTo(ABORT))).isEmpty());
+            List<CompletableFuture<Timed>> copies = Stream.generate(() -> timed(callers,
+                    () -> postJson(BARGE_IN, sample("barge-in-confident.json")))).limit(COPIES).toList();
+            CompletableFuture<Timed> unrelated = timed(callers, () -> postAsr(sample("asr-high-confidence.json"), null));
 
-        HttpResponse<String> first = postJson(BARGE_IN, sample("barge-in-confident.json"));
-        HttpResponse<String> again = postJson(BARGE_IN, sample("barge-in-confident.json"));
+            Timed first = original.get(10, TimeUnit.SECONDS);
+            assertThat(first.answer().statusCode()).isEqualTo(200);
+            assertThat(first.answer().body()).contains("\"status\":\"processed\"");
+            assertThat(unrelated.get(10, TimeUnit.SECONDS).answer().statusCode()).isEqualTo(200);
+            assertThat(unrelated.get().at()).isLessThan(first.at());
+            List<HttpResponse<String>> answers = new ArrayList<>();
+            for (CompletableFuture<Timed> copy : copies) {
+                answers.add(copy.get(10, TimeUnit.SECONDS).answer());
+            }
+            assertThat(answers).allSatisfy(answer -> {
+                if (answer.statusCode() == 200) {
+                    assertThat(answer.body()).isEqualTo(first.answer().body());
+                } else {
+                    assertThat(answer.statusCode()).isEqualTo(409);
+                    assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+                    assertThat(answer.body()).isEqualTo("{\"error\":\"Duplicate delivery in progress\"}");
+                }
+            });
+            assertThat(answers).filteredOn(answer -> answer.statusCode() == 200).hasSizeLessThanOrEqualTo(2);
+            cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(ABORT)));
+            cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(VARIABLES)));
+        } finally {
+            callers.shutdownNow();
+        }
+    }
 
-        assertThat(first.statusCode()).isEqualTo(502);
-        assertThat(again.statusCode()).isEqualTo(502);
-        assertThat(again.body()).isEqualTo(first.body());
-        cognigy.verify(exactly(4), postRequestedFor(urlEqualTo(ABORT)));
+    @Test
+    void aRetryOfAFailedDeliveryIsProcessedAgain() {
+        cognigyAcknowledges(0);
+        cognigy.stubFor(post(urlEqualTo(ABORT)).willReturn(aResponse().withStatus(400)));
+
+        HttpResponse<String> failed = postJson(BARGE_IN, sample("barge-in-confident.json"));
+        assertThat(failed.statusCode()).isEqualTo(502);
+        int stopsSent = cognigy.findAll(postRequestedFor(urlEqualTo(ABORT))).size();
+        assertThat(stopsSent).isPositive();
+
+        cognigy.stubFor(post(urlEqualTo(ABORT)).willReturn(okJson("{\"success\":true}")));
+        HttpResponse<String> retry = postJson(BARGE_IN, sample("barge-in-confident.json"));
+
+        assertThat(retry.statusCode()).isEqualTo(200);
+        assertThat(retry.body()).contains("\"status\":\"processed\"");
+        cognigy.verify(exactly(stopsSent + 1), postRequestedFor(urlEqualTo(ABORT)));
     }
 
     @Test

@@ -40,7 +40,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Concurrent webhooks while Cognigy misbehaves on purpose: 429 storms with and without Retry-After, 5xx bursts,
  * connection resets, hangs, a token revoked mid-run, every delivery sent twice. Proves from Cognigy's journal, the
- * dead-letter store and the answers that nothing accepted was lost, nothing ran twice, and every answer was in time.
+ * dead-letter store and the answers that nothing accepted was lost, nothing that succeeded ran twice (a failed delivery
+ * made again is processed again), and every answer was in time.
  */
 class FaultInjectionTest extends WebhookTestSupport {
 
@@ -184,8 +185,14 @@ class FaultInjectionTest extends WebhookTestSupport {
         for (int i = 0; i < deliveries.size(); i++) {
             Answer first = firsts.get(i).get();
             Answer second = seconds.get(i).get();
-            assertThat(second.body()).as("a delivery made again gets the first answer: %s", first.delivery())
-                    .isEqualTo(first.body());
+            if (first.status() >= 500) {
+                // a failed delivery leaves the duplicate window: made again after it failed, it is processed again
+                assertThat(second.status()).as("a failed delivery made again fails again: %s", first.delivery())
+                        .isEqualTo(first.status());
+            } else {
+                assertThat(second.body()).as("a delivery made again gets the first answer: %s", first.delivery())
+                        .isEqualTo(first.body());
+            }
             answers.add(first);
             answers.add(second);
         }
@@ -238,13 +245,14 @@ class FaultInjectionTest extends WebhookTestSupport {
             Answer first = answers.get(2 * deliveries.indexOf(d));
             assertThat(first.status()).as("answer of %s", d).isEqualTo(healed ? 200 : 502);
             if (d.webhook().equals("bargein-confident")) {
-                assertThat(acknowledged.get(d.commandPaths().get(0))).as("stop of %s", d).isEqualTo(1);
+                assertThat(acknowledged.get(d.commandPaths().get(0))).as("stop of %s", d).isEqualTo(processed);
             }
         }
         Map<String, Long> records = acousticRecordsPerSession();
         for (Delivery d : deliveries) {
             if (d.webhook().startsWith("asr")) {
-                assertThat(records.get(d.sessionId())).as("acoustic records of %s", d.sessionId()).isEqualTo(1L);
+                boolean failed = answers.get(2 * deliveries.indexOf(d)).status() >= 500;
+                assertThat(records.get(d.sessionId())).as("acoustic records of %s", d.sessionId()).isBetween(1L, failed ? 2L : 1L);
             }
         }
         counts.put("deliveries", deliveries.size());
@@ -266,7 +274,8 @@ class FaultInjectionTest extends WebhookTestSupport {
         assertThat(counts.get("commands acknowledged") + counts.get("commands dead-lettered")).isEqualTo(commandsMade);
         assertThat(counts.getOrDefault("answers 200", 0) + counts.getOrDefault("answers 502", 0)).isEqualTo(2 * deliveries.size());
         assertThat(counts.get("commands dead-lettered")).isGreaterThanOrEqualTo(ROUNDS * 4 * 3);
-        assertThat(counts.get("acoustic records")).isEqualTo(ROUNDS * FAULTS.size() * 2);
+        // one per ASR delivery; a failed one (3 faults of the clarification) made again is recorded again
+        assertThat(counts.get("acoustic records")).isBetween(ROUNDS * FAULTS.size() * 2, ROUNDS * (FAULTS.size() * 2 + 3));
         assertThat(counts.get("slowest answer ms")).isLessThan((int) (BUDGET_MS + MARGIN_MS));
         assertThat(counts.get("cognigy 429 served")).isPositive();
         assertThat(counts.get("cognigy 5xx served")).isPositive();

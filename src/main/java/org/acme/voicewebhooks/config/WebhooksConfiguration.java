@@ -124,6 +124,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         DuplicateGuard duplicateGuard = new DuplicateGuard(
                 Duration.ofSeconds(settings.number("duplicates.window-seconds", 1, 86_400)),
                 settings.number("duplicates.capacity", 1, 10_000_000),
+                (int) settings.number("duplicates.max-waiters", 0, 1_000),
                 sharedRepository(context, settings), budget, settings.text("asr.delivery-id-header"), metrics);
         registry.bind("duplicateGuard", DuplicateGuard.class, duplicateGuard);
         registry.bind("asrDuplicateKey", Expression.class, duplicateGuard.asrKey());

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -20,35 +21,53 @@ import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Processor;
+import org.apache.camel.Route;
 import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.spi.SynchronizationRouteAware;
 import org.apache.camel.support.SynchronizationAdapter;
 import org.apache.camel.support.builder.ExpressionBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Answers a webhook delivered again with the first delivery's answer, and stops it before any side effect. A duplicate
- * of a delivery still in flight waits for it. Answers are kept in memory (bounded, for the window); with a shared
- * Camel {@link IdempotentRepository} a duplicate first seen by another instance is recognised too.
+ * Answers a webhook delivered again with the first delivery's answer, and stops it before any side effect. At most
+ * {@code maxWaiters} duplicates of a delivery still in flight wait for it; further ones get 409 at once. A delivery that
+ * failed (5xx) leaves the window, so its retry is processed again. Answers are kept in memory (bounded, for the
+ * window); with a shared Camel {@link IdempotentRepository} a duplicate first seen by another instance is recognised
+ * too, and a shared store that fails leaves this instance's window in charge.
  */
 public final class DuplicateGuard implements Processor {
 
     /** The delivery's key, set by the webhook before this step. */
     public static final String KEY = "duplicateKey";
-    private static final String ELSEWHERE = "{\"status\":\"duplicate\"}";
+    private static final Logger LOG = LoggerFactory.getLogger(DuplicateGuard.class);
+    private static final Answer ELSEWHERE = new Answer(200, "application/json", "{\"status\":\"duplicate\"}");
+    private static final Answer IN_PROGRESS = new Answer(409, "application/json", "{\"error\":\"Duplicate delivery in progress\"}");
 
     /** The answer a delivery got, to give again. */
     record Answer(int status, String contentType, String body) {
+
+        boolean failed() {
+            return status >= 500;
+        }
     }
 
-    private final Cache<String, CompletableFuture<Answer>> answers;
+    /** A delivery's answer once it has one, and how many duplicates wait for it now. */
+    private record Delivery(CompletableFuture<Answer> answer, AtomicInteger waiters) {
+    }
+
+    private final Cache<String, Delivery> deliveries;
+    private final int maxWaiters;
     private final IdempotentRepository shared;
     private final Budget budget;
     private final String deliveryIdHeader;
     private final WebhookMetrics metrics;
 
-    public DuplicateGuard(Duration window, long capacity, IdempotentRepository shared, Budget budget, String deliveryIdHeader,
-            WebhookMetrics metrics) {
+    public DuplicateGuard(Duration window, long capacity, int maxWaiters, IdempotentRepository shared, Budget budget,
+            String deliveryIdHeader, WebhookMetrics metrics) {
         this.metrics = metrics;
-        this.answers = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(capacity).build();
+        this.deliveries = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(capacity).build();
+        this.maxWaiters = maxWaiters;
         this.shared = shared;
         this.budget = budget;
         this.deliveryIdHeader = deliveryIdHeader;
@@ -57,24 +76,107 @@ public final class DuplicateGuard implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         String key = exchange.getProperty(KEY, String.class);
-        CompletableFuture<Answer> mine = new CompletableFuture<>();
-        CompletableFuture<Answer> first = answers.asMap().putIfAbsent(key, mine);
+        Delivery mine = new Delivery(new CompletableFuture<>(), new AtomicInteger());
+        Delivery first = deliveries.asMap().putIfAbsent(key, mine);
         if (first != null) {
-            answerAgain(exchange, awaitFirst(exchange, first));
+            answerDuplicate(exchange, first);
             return;
         }
-        if (shared != null && !shared.add(key)) {
-            Answer elsewhere = new Answer(200, "application/json", ELSEWHERE);
-            mine.complete(elsewhere);
-            answerAgain(exchange, elsewhere);
-            return;
-        }
-        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange done) {
-                mine.complete(answerOf(done));
+        boolean inShared = false;
+        if (shared != null) {
+            try {
+                inShared = shared.add(key);
+                if (!inShared) {
+                    mine.answer().complete(ELSEWHERE);
+                    answerAgain(exchange, ELSEWHERE, "duplicate");
+                    return;
+                }
+            } catch (RuntimeException e) {
+                // a store that is down must not stop webhooks: this instance's window still stops its own duplicates
+                storeFailed(exchange, "add", key, e);
             }
-        });
+        }
+        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, mine, inShared));
+    }
+
+    /** Gives the first delivery's answer to its copies as soon as its webhook route has it, or at the latest when done. */
+    private final class FirstAnswer extends SynchronizationAdapter implements SynchronizationRouteAware {
+
+        private final String key;
+        private final Delivery delivery;
+        private final boolean inShared;
+
+        FirstAnswer(String key, Delivery delivery, boolean inShared) {
+            this.key = key;
+            this.delivery = delivery;
+            this.inShared = inShared;
+        }
+
+        @Override
+        public void onBeforeRoute(Route route, Exchange exchange) {
+            // nothing to do before a route
+        }
+
+        @Override
+        public void onAfterRoute(Route route, Exchange exchange) {
+            // the webhook route ends before its answer is written: a retry sent on a 502 must find the window cleared
+            if (route.getRouteId().equals(exchange.getFromRouteId())) {
+                onDone(exchange);
+            }
+        }
+
+        @Override
+        public void onDone(Exchange exchange) {
+            if (delivery.answer().isDone()) {
+                return;
+            }
+            Answer answer = answerOf(exchange);
+            if (answer.failed()) {
+                forget(exchange, key, delivery, inShared);
+            }
+            delivery.answer().complete(answer);
+        }
+    }
+
+    /** A copy gets the first answer, waiting for it if there is room; otherwise 409 at once, never cached. */
+    private void answerDuplicate(Exchange exchange, Delivery first) throws InterruptedException {
+        if (first.answer().isDone()) {
+            answerAgain(exchange, first.answer().join(), "duplicate");
+            return;
+        }
+        try {
+            // each waiter holds a worker thread: past the bound, a copy is refused rather than parked
+            if (first.waiters().incrementAndGet() > maxWaiters) {
+                answerAgain(exchange, IN_PROGRESS, "duplicate_in_progress");
+                return;
+            }
+            answerAgain(exchange, awaitFirst(exchange, first.answer()), "duplicate");
+        } finally {
+            first.waiters().decrementAndGet();
+        }
+    }
+
+    /** A failed delivery leaves the window, here and in the shared store, so that its retry is processed again. */
+    private void forget(Exchange exchange, String key, Delivery mine, boolean inShared) {
+        deliveries.asMap().remove(key, mine);
+        if (inShared) {
+            try {
+                shared.remove(key);
+            } catch (RuntimeException e) {
+                storeFailed(exchange, "remove", key, e);
+            }
+        }
+    }
+
+    private void storeFailed(Exchange exchange, String operation, String key, RuntimeException e) {
+        metrics.duplicateStoreFailure(operation);
+        // the key's hash and the exception's class only: a key holds caller text, a message may hold credentials
+        LOG.warn("{} duplicate store failed on {}, this instance's window decides: key={} correlationId={} error={}",
+                exchange.getFromRouteId(), operation, keyHash(key), exchange.getExchangeId(), e.getClass().getName());
+    }
+
+    private static String keyHash(String key) {
+        return HexFormat.of().formatHex(sha256().digest(key.getBytes(StandardCharsets.UTF_8)), 0, 8);
     }
 
     /** The ASR key of each delivery, see {@link #asrKey(Exchange)}. */
@@ -113,9 +215,9 @@ public final class DuplicateGuard implements Processor {
         }
     }
 
-    private void answerAgain(Exchange exchange, Answer answer) {
+    private void answerAgain(Exchange exchange, Answer answer, String outcome) {
         metrics.duplicateSuppressed(exchange.getFromRouteId());
-        exchange.setProperty(WebhookOutcomes.OUTCOME, "duplicate");
+        exchange.setProperty(WebhookOutcomes.OUTCOME, outcome);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, answer.contentType());

@@ -60,4 +60,9 @@ public final class WebhookMetrics {
     public void duplicateSuppressed(String webhook) {
         registry().counter("webhooks.duplicates.suppressed", "webhook", String.valueOf(webhook)).increment();
     }
+
+    /** The shared duplicate store failed on {@code operation} ("add", "remove"); the local window decided instead. */
+    public void duplicateStoreFailure(String operation) {
+        registry().counter("webhooks.duplicates.store.failures", "operation", operation).increment();
+    }
 }
