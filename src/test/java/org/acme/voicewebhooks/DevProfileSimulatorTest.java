@@ -6,33 +6,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 /** The README's run command: the dev profile serves a simulated Cognigy and points the service at it. */
-class DevProfileSimulatorTest extends WebhookTestSupport {
+class DevProfileSimulatorTest extends DevProfileTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "file:application-dev.properties;optional=true," + Application.PROPERTY_LOCATIONS;
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = new Properties();
-        p.setProperty("camel.server.port", String.valueOf(port));
-        p.setProperty("camel.server.host", "127.0.0.1");
-        p.setProperty("acoustic.dir", acousticDir().toString());
-        p.setProperty("deadletter.dir", deadLetterDir().toString());
-        // the simulator calls back into this JVM: a cold first request on a slow machine must not spend the budget
-        p.setProperty("webhook.budget-ms", "15000");
-        return p;
-    }
 
     @Test
     void confidentBargeInIsProcessedBySimulatedCognigy() throws Exception {

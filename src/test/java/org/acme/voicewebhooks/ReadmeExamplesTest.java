@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * Runs every curl command of the README, as written, against the dev profile (the README's run command) and compares
  * what it prints with the comment under it, where {@code …} stands for any text. The README can never drift.
  */
-class ReadmeExamplesTest extends WebhookTestSupport {
+class ReadmeExamplesTest extends DevProfileTestSupport {
 
     private static final String ADMIN_KEY = "readme-admin-key";
 
@@ -27,20 +27,9 @@ class ReadmeExamplesTest extends WebhookTestSupport {
     }
 
     @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "file:application-dev.properties;optional=true," + Application.PROPERTY_LOCATIONS;
-    }
-
-    @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = new Properties();
-        p.setProperty("camel.server.port", String.valueOf(port));
-        p.setProperty("camel.server.host", "127.0.0.1");
-        p.setProperty("acoustic.dir", acousticDir().toString());
-        p.setProperty("deadletter.dir", deadLetterDir().toString());
+        Properties p = super.useOverridePropertiesWithPropertiesComponent();
         p.setProperty("admin.api-key", ADMIN_KEY);
-        // the simulator calls back into this JVM: a cold first request on a slow machine must not spend the budget
-        p.setProperty("webhook.budget-ms", "15000");
         return p;
     }
 
