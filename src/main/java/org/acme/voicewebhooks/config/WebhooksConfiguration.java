@@ -43,6 +43,8 @@ import org.acme.voicewebhooks.web.PayloadAnswers;
 import org.acme.voicewebhooks.web.JsonAnswerProcessor;
 import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
 import org.acme.voicewebhooks.web.JsonErrorHandlers;
+import javax.sql.DataSource;
+
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -57,6 +59,7 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 
 /** Checks the settings and binds the shared beans before any route is built. */
 @Configuration
@@ -94,6 +97,23 @@ public class WebhooksConfiguration implements CamelConfiguration {
 
         Registry registry = context.getRegistry();
         registry.bind("jsonMapper", ObjectMapper.class, json);
+        String sharedPrefix = settings.text("shared.prefix");
+        if (!sharedPrefix.matches("[a-z][a-z0-9_]{0,39}")) {
+            settings.problem("SHARED_STORE_PREFIX (setting shared.prefix) must be lower-case letters, digits and _, was '"
+                    + sharedPrefix + "'");
+        }
+        registry.bind("sharedPrefix", String.class, sharedPrefix);
+        Optional<DataSource> database = Database.from(settings);
+        if (database.isPresent()) {
+            DataSource dataSource = database.get();
+            registry.bind("webhooksDataSource", DataSource.class, dataSource);
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() throws Exception {
+                    ((AutoCloseable) dataSource).close();
+                }
+            }, true, true);
+        }
         registry.bind("cognigySettings", CognigySettings.class, cognigy);
         registry.bind("webhookMetrics", WebhookMetrics.class, metrics);
         registry.bind("budget", Budget.class, budget);
