@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
@@ -28,6 +30,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +126,18 @@ class RabbitMqDeadLettersTest {
             failBargeIn(a, "s-A");
             assertThat(waiting(prefix + ".dead-letters")).isEqualTo(1);
             assertThat(deadLetterFiles(a)).isEmpty();
+            try (Channel channel = rabbit.createChannel()) {
+                GetResponse queued = channel.basicGet(prefix + ".dead-letters", false);
+                assertThat(queued.getProps().getDeliveryMode()).isEqualTo(2);
+                JsonNode entry = JSON.readTree(queued.getBody());
+                assertThat(entry.get("sessionId").asText()).isEqualTo("s-A");
+                assertThat(entry.get("command").asText()).isEqualTo("cognigy-abort-tts");
+                channel.basicNack(queued.getEnvelope().getDeliveryTag(), false, true);
+            }
+            // a quorum queue: declaring it as a classic one is refused (and closes the channel that tried)
+            Channel probe = rabbit.createChannel();
+            assertThatThrownBy(() -> probe.queueDeclare(prefix + ".dead-letters", true, false, false,
+                    Map.of("x-queue-type", "classic"))).isInstanceOf(IOException.class);
 
             cognigy.resetAll();
             stubLogin();
@@ -136,6 +151,27 @@ class RabbitMqDeadLettersTest {
             assertThat(second.get("acknowledged").asInt()).isZero();
             cognigy.verify(exactly(1), postRequestedFor(urlEqualTo(STOP_A)));
             assertThat(waiting(prefix + ".dead-letters")).isZero();
+            assertThat(outcomes(b)).singleElement().asString().contains("\"outcome\":\"acknowledged\"");
+        }
+    }
+
+    @Test
+    void aReplayWhileAnotherRunsAnywhereIsRefused() throws Exception {
+        connect();
+        try (ServiceInstance a = ServiceInstance.start(settings(SharedServers.RABBITMQ_URL));
+                Channel otherReplay = rabbit.createChannel()) {
+            cognigy.stubFor(post(urlEqualTo(STOP_A)).willReturn(aResponse().withStatus(404)));
+            failBargeIn(a, "s-A");
+            // what a replay on another instance holds while it runs
+            otherReplay.queueDeclare(prefix + ".dead-letters.replay-lock", false, true, true, null);
+
+            HttpResponse<String> refused = call(a, "/admin/dead-letters/replay", "", ADMIN_KEY);
+
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(refused.body()).isEqualTo("{\"error\":\"Dead-letter replay already running\"}");
+            assertThat(waiting(prefix + ".dead-letters")).isEqualTo(1);
+            otherReplay.queueDelete(prefix + ".dead-letters.replay-lock");
+            assertThat(replay(a).get("failed").asInt()).isEqualTo(1);
         }
     }
 
@@ -185,13 +221,38 @@ class RabbitMqDeadLettersTest {
         }
     }
 
+    @Test
+    void withRabbitMqUnreachableAndTheFileStoreFailingTheAnswerIs503() throws Exception {
+        String closedPort = "amqp://guest:guest@127.0.0.1:" + WebhookTestSupport.freePort() + "/%2F";
+        cognigy.stubFor(post(urlEqualTo(STOP_A)).willReturn(aResponse().withStatus(404)));
+        Properties settings = settings(closedPort);
+        // a folder under a regular file: no one can create it (and no replay ledger in it)
+        settings.remove("admin.api-key");
+        settings.setProperty("deadletter.dir", Files.createTempFile("not-a-folder-", ".txt").resolve("dead-letter").toString());
+        try (ServiceInstance a = ServiceInstance.start(settings)) {
+            String event = "{\"sessionId\":\"s-A\",\"event\":\"barge_in\",\"confidence\":0.5,\"transcript\":\"x\",\"timestamp\":1}";
+            HttpResponse<String> answer = call(a, "/webhook/cognigy/barge-in", event, null);
+
+            assertThat(answer.statusCode()).isEqualTo(503);
+            assertThat(answer.body()).isEqualTo("{\"error\":\"Dead-letter store unavailable\"}");
+        }
+    }
+
     private static List<Path> deadLetterFiles(ServiceInstance instance) throws IOException {
+        return files(instance, "dead-letters-");
+    }
+
+    private static List<String> outcomes(ServiceInstance instance) throws IOException {
+        return Files.readAllLines(files(instance, "replay-outcomes-").get(0));
+    }
+
+    private static List<Path> files(ServiceInstance instance, String prefix) throws IOException {
         Path dir = Path.of(instance.context().getPropertiesComponent().resolveProperty("deadletter.dir").orElseThrow());
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.getFileName().toString().startsWith("dead-letters-")).toList();
+            return files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList();
         }
     }
 }

@@ -26,7 +26,7 @@ public final class RabbitMq implements AutoCloseable {
 
     private RabbitMq(ConnectionFactory factory) {
         this.factory = factory;
-        this.where = factory.getHost() + ":" + factory.getPort() + "/" + factory.getVirtualHost();
+        this.where = factory.getHost() + ":" + factory.getPort() + " (vhost " + factory.getVirtualHost() + ")";
     }
 
     /** The server of {@code rabbitmq.url}; the setting is required as soon as one store uses RabbitMQ. */
@@ -50,7 +50,7 @@ public final class RabbitMq implements AutoCloseable {
         return new RabbitMq(factory);
     }
 
-    /** host:port/vhost, for log lines. */
+    /** host:port (vhost), for log lines. */
     public String where() {
         return where;
     }
