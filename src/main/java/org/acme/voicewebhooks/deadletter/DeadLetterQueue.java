@@ -12,6 +12,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
+import com.rabbitmq.client.ShutdownSignalException;
 import org.acme.voicewebhooks.config.RabbitMq;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.web.WebhookException;
@@ -147,7 +148,10 @@ public final class DeadLetterQueue {
             try {
                 channel.queueDeclare(lock, false, true, true, null);
             } catch (IOException e) {
-                throw new WebhookException(409, "Dead-letter replay already running");
+                if (lockedElsewhere(e)) {
+                    throw new WebhookException(409, "Dead-letter replay already running");
+                }
+                throw e;
             }
             declare(channel);
             channel.confirmSelect();
@@ -161,6 +165,12 @@ public final class DeadLetterQueue {
             LOG.warn("dead-letter replay cannot reach RabbitMQ at {} ({})", rabbit.where(), e.getClass().getSimpleName());
             throw new WebhookException(503, "Dead-letter queue unavailable");
         }
+    }
+
+    /** The broker's answer when another connection holds the exclusive lock queue. */
+    private static boolean lockedElsewhere(IOException e) {
+        return e.getCause() instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close
+                && close.getReplyCode() == AMQP.RESOURCE_LOCKED;
     }
 
     private static void closeQuietly(Connection connection) {
