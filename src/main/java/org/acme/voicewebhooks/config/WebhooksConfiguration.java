@@ -27,6 +27,7 @@ import org.acme.voicewebhooks.cognigy.CognigyCallTimer;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
 import org.acme.voicewebhooks.cognigy.CommandFailures;
+import org.acme.voicewebhooks.deadletter.DeadLetterQueue;
 import org.acme.voicewebhooks.deadletter.DeadLetterReplay;
 import org.acme.voicewebhooks.deadletter.DeadLetterStoreHealth;
 import org.acme.voicewebhooks.deadletter.DeadLetters;
@@ -35,6 +36,7 @@ import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.acme.voicewebhooks.observe.WebhookRoutesHealthCheck;
 import org.acme.voicewebhooks.records.AcousticRecords;
+import org.acme.voicewebhooks.records.AcousticStream;
 import org.acme.voicewebhooks.records.AcousticSettings;
 import org.acme.voicewebhooks.web.ApiKeyProcessor;
 import org.acme.voicewebhooks.web.CallerAuthProcessor;
@@ -43,6 +45,8 @@ import org.acme.voicewebhooks.web.PayloadAnswers;
 import org.acme.voicewebhooks.web.JsonAnswerProcessor;
 import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
 import org.acme.voicewebhooks.web.JsonErrorHandlers;
+import javax.sql.DataSource;
+
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -57,6 +61,7 @@ import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 
 /** Checks the settings and binds the shared beans before any route is built. */
 @Configuration
@@ -94,6 +99,24 @@ public class WebhooksConfiguration implements CamelConfiguration {
 
         Registry registry = context.getRegistry();
         registry.bind("jsonMapper", ObjectMapper.class, json);
+        String sharedPrefix = settings.text("shared.prefix");
+        if (!sharedPrefix.matches("[a-z][a-z0-9_]{0,39}")) {
+            settings.problem("SHARED_STORE_PREFIX (setting shared.prefix) must be lower-case letters, digits and _, was '"
+                    + sharedPrefix + "'");
+        }
+        registry.bind("sharedPrefix", String.class, sharedPrefix);
+        Optional<DataSource> database = Database.from(settings);
+        if (database.isPresent()) {
+            DataSource dataSource = database.get();
+            registry.bind("webhooksDataSource", DataSource.class, dataSource);
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() throws Exception {
+                    ((AutoCloseable) dataSource).close();
+                }
+            }, true, true);
+        }
+        DeadLetterQueue deadLetterQueue = rabbitMqStores(context, settings, sharedPrefix, budget, metrics);
         registry.bind("cognigySettings", CognigySettings.class, cognigy);
         registry.bind("webhookMetrics", WebhookMetrics.class, metrics);
         registry.bind("budget", Budget.class, budget);
@@ -138,7 +161,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
             context.addService(replayed);
             registry.bind("adminApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Admin-Key", adminKey.get()));
             registry.bind("deadLetterReplay", DeadLetterReplay.class, new DeadLetterReplay(json, deadLetterDir,
-                    replayMaxAge, replayed, AcousticSettings.instanceName(settings), Clock.systemUTC()));
+                    replayMaxAge, replayed, AcousticSettings.instanceName(settings), Clock.systemUTC(), deadLetterQueue,
+                    (int) settings.number("deadletter.replay-max-attempts", 1, 1_000)));
         }
         registry.bind("bargeInCallerAuth", CallerAuthProcessor.class, CallerAuthProcessor.from(settings, "bargein", Clock.systemUTC()));
         registry.bind("asrCallerAuth", CallerAuthProcessor.class, CallerAuthProcessor.from(settings, "asr", Clock.systemUTC()));
@@ -149,6 +173,47 @@ public class WebhooksConfiguration implements CamelConfiguration {
                         "access_token", "expires_in"), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
         registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
                 new CamelTokenClient(context, json, Clock.systemUTC(), metrics), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
+    }
+
+    /**
+     * The stores DEAD_LETTER_STORE and ACOUSTIC_STORE put in RabbitMQ, on one connection; they declare their queues as
+     * the service starts. Returns the dead-letter queue, or null when dead letters stay in files.
+     */
+    private static DeadLetterQueue rabbitMqStores(CamelContext context, Settings settings, String prefix, Budget budget,
+            WebhookMetrics metrics) throws Exception {
+        boolean deadLetters = RabbitMq.uses(settings, "deadletter.store", "DEAD_LETTER_STORE");
+        boolean records = RabbitMq.uses(settings, "acoustic.store", "ACOUSTIC_STORE");
+        if (!deadLetters && !records) {
+            return null;
+        }
+        RabbitMq rabbit = RabbitMq.from(settings);
+        long confirmTimeoutMs = settings.number("rabbitmq.confirm-timeout-ms", 10, 60_000);
+        DeadLetterQueue queue = deadLetters
+                ? new DeadLetterQueue(rabbit, prefix, confirmTimeoutMs, budget.budgetMs(), metrics) : null;
+        AcousticStream stream = records ? new AcousticStream(rabbit, prefix, confirmTimeoutMs, metrics) : null;
+        if (queue != null) {
+            context.getRegistry().bind("deadLetterQueue", DeadLetterQueue.class, queue);
+        }
+        if (stream != null) {
+            context.getRegistry().bind("acousticStream", AcousticStream.class, stream);
+        }
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() {
+                if (queue != null) {
+                    queue.start();
+                }
+                if (stream != null) {
+                    stream.start();
+                }
+            }
+
+            @Override
+            protected void doStop() {
+                rabbit.close();
+            }
+        }, true, true);
+        return queue;
     }
 
     /** The shared Camel idempotent repository named by duplicates.repository, if any (several instances). */

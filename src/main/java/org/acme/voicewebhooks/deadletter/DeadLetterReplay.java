@@ -2,6 +2,7 @@ package org.acme.voicewebhooks.deadletter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,11 +15,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.rabbitmq.client.GetResponse;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigyCommand;
 import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
@@ -32,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Re-sends chosen dead letters from the file store, each at most once (a ledger of replayed ids, marked before
- * sending), skips the ones older than the maximum age, and appends every outcome to a replay-outcomes file.
+ * sending), then those of the RabbitMQ queue when dead letters go there; skips the ones older than the maximum age, and
+ * appends every outcome to a replay-outcomes file.
  */
 public final class DeadLetterReplay {
 
@@ -54,9 +58,14 @@ public final class DeadLetterReplay {
     private final IdempotentRepository replayed;
     private final String instanceName;
     private final Clock clock;
+    private final DeadLetterQueue queue;
+    private final int maxAttempts;
 
+    /** {@code queue} is null unless dead letters go to RabbitMQ; an entry of it failing {@code maxAttempts} times is parked. */
     public DeadLetterReplay(ObjectMapper json, Path dir, Duration maxAge, IdempotentRepository replayed,
-            String instanceName, Clock clock) {
+            String instanceName, Clock clock, DeadLetterQueue queue, int maxAttempts) {
+        this.queue = queue;
+        this.maxAttempts = maxAttempts;
         this.json = json;
         this.dir = dir;
         this.maxAge = maxAge;
@@ -68,11 +77,14 @@ public final class DeadLetterReplay {
     /** Replays the entries the request body chooses; the body becomes the counts of each outcome. */
     public void replay(Exchange exchange) {
         Criteria criteria = criteria(exchange.getMessage().getBody(String.class));
-        ProducerTemplate template = exchange.getContext().createProducerTemplate();
         Map<String, Integer> counts = new LinkedHashMap<>();
-        for (String outcome : List.of("selected", "acknowledged", "failed", "expired", "alreadyReplayed", "unreadable")) {
+        for (String outcome : List.of("selected", "acknowledged", "failed", "expired", "alreadyReplayed", "unreadable",
+                "parked")) {
             counts.put(outcome, 0);
         }
+        // before anything is sent: 409 while another instance replays, 503 while the queue cannot be read
+        DeadLetterQueue.Replay fromQueue = queue == null ? null : queue.replay();
+        ProducerTemplate template = exchange.getContext().createProducerTemplate();
         List<String> outcomes = new ArrayList<>();
         try {
             for (JsonNode entry : entries(counts)) {
@@ -87,19 +99,23 @@ public final class DeadLetterReplay {
                     counts.merge("alreadyReplayed", 1, Integer::sum);
                     continue;
                 }
-                ObjectNode outcome = json.createObjectNode().put("id", id).put("time", clock.instant().toString())
-                        .put("command", entry.path("command").asText(null)).put("sessionId", entry.path("sessionId").asText(null));
+                ObjectNode outcome = outcome(entry);
                 if (time.isBefore(clock.instant().minus(maxAge))) {
                     outcome.put("outcome", "expired");
-                    counts.merge("expired", 1, Integer::sum);
                 } else {
                     send(template, entry, outcome);
-                    counts.merge(outcome.get("outcome").asText(), 1, Integer::sum);
                 }
+                counts.merge(outcome.get("outcome").asText(), 1, Integer::sum);
                 outcomes.add(outcome.toString());
+            }
+            if (fromQueue != null) {
+                replayQueue(fromQueue, criteria, counts, template);
             }
         } finally {
             record(outcomes);
+            if (fromQueue != null) {
+                fromQueue.close();
+            }
             try {
                 template.stop();
             } catch (Exception e) {
@@ -111,6 +127,61 @@ public final class DeadLetterReplay {
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(answer.toString());
+    }
+
+    /**
+     * Takes the queue's entries one by one; each is settled only after its outcome is recorded: acknowledged when sent
+     * or expired, back to the end of the queue when its send failed, parked once it failed {@code maxAttempts} times.
+     * An entry taken but not settled (a crash) returns to the queue: it may be sent again, with the same Idempotency-Key.
+     */
+    private void replayQueue(DeadLetterQueue.Replay fromQueue, Criteria criteria, Map<String, Integer> counts,
+            ProducerTemplate template) {
+        try {
+            for (GetResponse message = fromQueue.next(); message != null; message = fromQueue.next()) {
+                JsonNode entry = readable(new String(message.getBody(), StandardCharsets.UTF_8));
+                int attempts = DeadLetterQueue.Replay.attempts(message);
+                if (entry == null) {
+                    counts.merge("unreadable", 1, Integer::sum);
+                    LOG.warn("dead-letter replay parked an unreadable message of the dead-letter queue");
+                    fromQueue.park(message, attempts);
+                    continue;
+                }
+                Instant time = Instant.parse(entry.path("time").asText());
+                if (!criteria.matches(entry, time)) {
+                    fromQueue.leave(message);
+                    continue;
+                }
+                counts.merge("selected", 1, Integer::sum);
+                ObjectNode outcome = outcome(entry);
+                if (time.isBefore(clock.instant().minus(maxAge))) {
+                    outcome.put("outcome", "expired");
+                } else {
+                    send(template, entry, outcome);
+                    if (outcome.get("outcome").asText().equals("failed") && attempts + 1 >= maxAttempts) {
+                        outcome.put("outcome", "parked").put("attempts", attempts + 1);
+                    }
+                }
+                String result = outcome.get("outcome").asText();
+                record(List.of(outcome.toString()));
+                switch (result) {
+                    case "failed" -> fromQueue.retryLater(message, attempts + 1);
+                    case "parked" -> fromQueue.park(message, attempts + 1);
+                    default -> fromQueue.ack(message);
+                }
+                counts.merge(result, 1, Integer::sum);
+            }
+        } catch (IOException | TimeoutException e) {
+            LOG.warn("dead-letter replay lost RabbitMQ ({}); entries not settled stay in the queue", e.getClass().getSimpleName());
+            throw new WebhookException(503, "Dead-letter queue unavailable");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WebhookException(503, "Dead-letter queue unavailable");
+        }
+    }
+
+    private ObjectNode outcome(JsonNode entry) {
+        return json.createObjectNode().put("id", entry.path("id").asText()).put("time", clock.instant().toString())
+                .put("command", entry.path("command").asText(null)).put("sessionId", entry.path("sessionId").asText(null));
     }
 
     private void send(ProducerTemplate template, JsonNode entry, ObjectNode outcome) {

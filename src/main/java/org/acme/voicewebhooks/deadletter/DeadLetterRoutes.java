@@ -5,6 +5,7 @@ import org.acme.voicewebhooks.cognigy.CommandFailures;
 import org.acme.voicewebhooks.web.WebhookErrorHandling;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.LoggingLevel;
@@ -24,16 +25,23 @@ public final class DeadLetterRoutes extends RouteBuilder {
     @PropertyInject(value = "admin.api-key", defaultValue = "")
     private String adminKey;
 
+    private DeadLetterQueue deadLetterQueue;
+
     @Override
     public void configure() {
+        deadLetterQueue = getContext().getRegistry().lookupByNameAndType("deadLetterQueue", DeadLetterQueue.class);
         // starts early so it stops late: webhooks still finishing on shutdown can dead-letter
         from(CognigyRedelivery.DEAD_LETTER).routeId("dead-letter-store").startupOrder(2)
-                .description("Write the failed command to the dead-letter store (a file by default: flushed and synced); "
-                        + "a store that cannot take it makes the webhook answer 503")
+                .description("Write the failed command to the dead-letter store (a file by default: flushed and synced; "
+                        + "or a RabbitMQ queue, falling back to the file); a store that cannot take it makes the webhook answer 503")
                 .setProperty("sessionLogId", method(DeadLetterRoutes.class, "sessionLogId"))
                 .process(deadLetters::toEntry)
                 .doTry()
-                    .to("{{deadletter.endpoint}}").id("store-dead-letter")
+                    // DEAD_LETTER_STORE=rabbitmq: the queue first; what it does not confirm goes to the file store
+                    .process(this::toQueue)
+                    .filter(exchangeProperty(DeadLetterQueue.QUEUED).isNotEqualTo(true))
+                        .to("{{deadletter.endpoint}}").id("store-dead-letter")
+                    .endDoTry()
                     .process(exchange -> deadLetterStoreHealth.stored())
                     .to("micrometer:counter:webhooks.dead.letters?tags.command=${exchangeProperty.cognigyCommand}")
                     .log(LoggingLevel.ERROR, LOG, "dead-lettered command ${exchangeProperty.cognigyCommand} of session "
@@ -56,6 +64,13 @@ public final class DeadLetterRoutes extends RouteBuilder {
                     .process("adminApiKey")
                     .bean("deadLetterReplay", "replay")
                     .log("dead-letter replay: ${body}");
+        }
+    }
+
+    /** Publishes the entry to the RabbitMQ queue, when dead letters go there. */
+    private void toQueue(Exchange exchange) {
+        if (deadLetterQueue != null) {
+            deadLetterQueue.store(exchange);
         }
     }
 

@@ -57,6 +57,16 @@ public final class WebhookMetrics {
         registry().counter("acoustic.records.lost").increment(records);
     }
 
+    /** Records a shared store (RabbitMQ) did not take; they were written to this instance's files instead. */
+    public void acousticRecordsSpilled(int records) {
+        registry().counter("acoustic.records.spilled").increment(records);
+    }
+
+    /** A dead letter the RabbitMQ queue did not confirm, left to the file store. */
+    public void deadLetterFallback() {
+        registry().counter("webhooks.dead.letters.fallback").increment();
+    }
+
     public void duplicateSuppressed(String webhook) {
         registry().counter("webhooks.duplicates.suppressed", "webhook", String.valueOf(webhook)).increment();
     }

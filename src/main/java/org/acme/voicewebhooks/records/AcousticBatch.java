@@ -26,6 +26,11 @@ final class AcousticBatch {
         return bytes;
     }
 
+    /** The record lines, each with its line feed. */
+    List<byte[]> lines() {
+        return lines;
+    }
+
     /** Fresh buffers over the lines, for one gathering write. */
     ByteBuffer[] buffers() {
         return lines.stream().map(ByteBuffer::wrap).toArray(ByteBuffer[]::new);

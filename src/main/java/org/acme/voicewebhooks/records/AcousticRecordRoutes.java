@@ -30,10 +30,13 @@ public final class AcousticRecordRoutes extends RouteBuilder {
     public void configure() {
         String dir = settings.dir().toString();
         AcousticRecordWriter writer = new AcousticRecordWriter(settings.dir(), acousticRecords, webhookMetrics);
+        // ACOUSTIC_STORE=rabbitmq: a batch goes to the stream, and to the files only when RabbitMQ does not take it
+        AcousticStream stream = getContext().getRegistry().lookupByNameAndType("acousticStream", AcousticStream.class);
 
         // starts first so it stops last: the webhook's wiretapped records drain into it on shutdown
         from("direct:acoustic-record-write").routeId("acoustic-record-write").startupOrder(1)
-                .description("Append acoustic records as JSON lines to this instance's current file, a batch per write; "
+                .description("Append acoustic records as JSON lines to this instance's current file, a batch per write "
+                        + "(or publish them to a RabbitMQ stream, spilling to the file when it is down); "
                         + "a batch that cannot be written is retried, then counted as lost")
                 // a stopping error handler would refuse the last batch; the writer handles a failed write itself
                 .errorHandler(noErrorHandler())
@@ -49,7 +52,12 @@ public final class AcousticRecordRoutes extends RouteBuilder {
                     .completionInterval(settings.flushIntervalMs())
                     // a stop waits for every collected record to be written
                     .forceCompletionOnStop().completeAllOnStop()
-                    .process(exchange -> writer.write(exchange.getMessage().getBody(AcousticBatch.class))).id("append-records")
+                    .process(exchange -> {
+                        AcousticBatch batch = exchange.getMessage().getBody(AcousticBatch.class);
+                        if (stream == null || !stream.publish(batch)) {
+                            writer.write(batch);
+                        }
+                    }).id("append-records")
                 .end();
 
         if (settings.retentionDays() > 0) {

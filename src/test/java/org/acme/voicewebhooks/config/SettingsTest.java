@@ -101,6 +101,26 @@ class SettingsTest {
     }
 
     @Test
+    void aRabbitMqStoreNeedsAValidUrlAndAStoreIsFileOrRabbitMq() {
+        Settings unknown = shipped("deadletter.store", "kafka");
+        assertThat(RabbitMq.uses(unknown, "deadletter.store", "DEAD_LETTER_STORE")).isFalse();
+        assertThatThrownBy(unknown::stopIfInvalid)
+                .hasMessageStartingWith("DEAD_LETTER_STORE (setting deadletter.store) must be file or rabbitmq, was 'kafka'");
+
+        Settings noUrl = shipped("acoustic.store", "rabbitmq");
+        assertThat(RabbitMq.uses(noUrl, "acoustic.store", "ACOUSTIC_STORE")).isTrue();
+        RabbitMq.from(noUrl);
+        assertThatThrownBy(noUrl::stopIfInvalid).hasMessageStartingWith("missing RABBITMQ_URL");
+
+        Settings badUrl = shipped("rabbitmq.url", "http://guest:s3cret@host/");
+        RabbitMq.from(badUrl);
+        assertThatThrownBy(badUrl::stopIfInvalid).hasMessageContaining("RABBITMQ_URL").message().doesNotContain("s3cret");
+
+        RabbitMq rabbit = RabbitMq.from(shipped("rabbitmq.url", "amqp://guest:s3cret@rabbit.example.test:5673/webhooks"));
+        assertThat(rabbit.where()).isEqualTo("rabbit.example.test:5673 (vhost webhooks)");
+    }
+
+    @Test
     void missingBaseUrlNamesTheVariable() {
         assertThatThrownBy(() -> cognigy(shipped(without("cognigy.base-url"))))
                 .isInstanceOf(InvalidSettingException.class)
