@@ -136,6 +136,36 @@ class CognigyRateLimitTest {
     }
 
     @Test
+    void aReplayIsRefusedWhileAClarificationStillGetsAToken() throws Exception {
+        // 5 per 300 s in this instance alone (no database): replays leave 30 % (1.5 tokens) to everything else
+        cognigy.stubFor(post(urlPathMatching("/api/v1/flows/[^/]+/sessions/refused/messages"))
+                .willReturn(okJson("{\"error\":\"bad request\"}").withStatus(400)));
+        Properties p = settings("a", SharedServers.uniquePrefix(), "");
+        p.setProperty("cognigy.rate-limit", "5/300s");
+        p.setProperty("admin.api-key", "admin-key");
+
+        try (ServiceInstance instance = ServiceInstance.start(p)) {
+            assertThat(postAsr(instance, utterance("refused", "0.2")).join().statusCode()).isEqualTo(502);
+            assertThat(postAsr(instance, utterance("ok-1", "0.2")).join().statusCode()).isEqualTo(200);
+            assertThat(postAsr(instance, utterance("ok-2", "0.2")).join().statusCode()).isEqualTo(200);
+
+            // 2 tokens left: too few for the replay, enough for a clarification
+            HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(instance.url("/admin/dead-letters/replay")))
+                    .header("X-Admin-Key", "admin-key").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(JSON.readTree(replay.body()).get("failed").asInt()).isEqualTo(1);
+            assertThat(postAsr(instance, utterance("ok-3", "0.2")).join().statusCode()).isEqualTo(200);
+
+            assertThat(cognigy.findAll(postRequestedFor(urlPathMatching(MESSAGES)))).hasSize(4);
+            Path dir = Path.of(p.getProperty("deadletter.dir"));
+            try (Stream<Path> files = Files.list(dir)) {
+                Path outcomes = files.filter(f -> f.getFileName().toString().startsWith("replay-outcomes-")).findFirst().orElseThrow();
+                assertThat(Files.readString(outcomes)).contains("\"outcome\":\"failed\"", "\"error\":\"Rate limit:");
+            }
+        }
+    }
+
+    @Test
     void offByDefaultNoLimiterAndNoTable() throws Exception {
         SharedServers.requirePostgres();
         String prefix = SharedServers.uniquePrefix();
@@ -167,7 +197,9 @@ class CognigyRateLimitTest {
         p.setProperty("cognigy.api-key", API_KEY);
         p.setProperty("asr.webhook-api-key", CALLER_KEY);
         p.setProperty("webhook.budget-ms", String.valueOf(BUDGET_MS));
-        p.setProperty("database.url", databaseUrl);
+        if (!databaseUrl.isEmpty()) {
+            p.setProperty("database.url", databaseUrl);
+        }
         p.setProperty("database.user", SharedServers.POSTGRES_USER);
         p.setProperty("shared.prefix", prefix);
         return p;

@@ -103,15 +103,10 @@ public final class CognigyClientRoutes extends RouteBuilder {
         });
 
         call(CALL, "cognigy-call", CognigyRedelivery.COMMAND_RETRY,
-                "POST one command to Cognigy within the webhook's budget; inbound headers never reach Cognigy")
-                .to(ATTEMPT).process(this::compactAnswer).removeHeaders("*");
-        RouteDefinition replay = call(REPLAY_CALL, "cognigy-replay-call", CognigyRedelivery.REPLAY_RETRY,
-                "POST one replayed dead letter to Cognigy");
-        if (limiter != null) {
-            // replays take a token last, so a burst of them never starves stop-TTS
-            replay.setProperty(CognigyRateLimiter.PRIORITY, constant(CognigyRateLimiter.Priority.REPLAY));
-        }
-        replay.to(ATTEMPT).process(this::compactAnswer).removeHeaders("*");
+                "POST one command to Cognigy within the webhook's budget; inbound headers never reach Cognigy", null);
+        // replays take a token last, so a burst of them never starves stop-TTS
+        call(REPLAY_CALL, "cognigy-replay-call", CognigyRedelivery.REPLAY_RETRY,
+                "POST one replayed dead letter to Cognigy", limiter == null ? null : CognigyRateLimiter.Priority.REPLAY);
 
         // redelivery repeats this whole route, so every attempt gets fresh credentials and what is left of the budget
         ProcessorDefinition<?> attempt = from(ATTEMPT).routeId("cognigy-attempt").errorHandler(noErrorHandler())
@@ -167,15 +162,22 @@ public final class CognigyClientRoutes extends RouteBuilder {
         }
     }
 
-    /** The start of a call route; the caller adds the attempt and the answer. */
-    private RouteDefinition call(String uri, String id, String configuration, String description) {
-        return from(uri).routeId(id).routeConfigurationId(configuration)
+    /** A call route; {@code ratePriority}, when given, overrides the rate-limit priority of the command's name. */
+    private void call(String uri, String id, String configuration, String description,
+            CognigyRateLimiter.Priority ratePriority) {
+        RouteDefinition route = from(uri).routeId(id).routeConfigurationId(configuration)
                 .description(description)
                 .removeHeaders("*")
                 .removeProperty(AccessTokenProcessor.TOKEN_SENT)
                 .removeProperty(Budget.ATTEMPTS)
                 .removeProperty(Budget.OUT_OF_TIME)
                 .setProperty(BODY, body());
+        if (ratePriority != null) {
+            route.setProperty(CognigyRateLimiter.PRIORITY, constant(ratePriority));
+        }
+        route.to(ATTEMPT)
+                .process(this::compactAnswer)
+                .removeHeaders("*");
     }
 
     /** Cognigy's answer as compact JSON to embed in ours: empty is null, non-JSON text becomes a JSON string. */
