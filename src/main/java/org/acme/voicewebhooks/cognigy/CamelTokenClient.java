@@ -53,6 +53,10 @@ public final class CamelTokenClient implements TokenClient {
                 exchange.setProperty(Budget.DEADLINE, deadline);
             }
         });
+        if (result.getException() instanceof RateLimitedException limited) {
+            metrics.login("rate_limited");
+            throw limited;   // not a login failure: the command that needed it is not sent, as if it had no token itself
+        }
         if (result.getException() != null) {
             metrics.login("failed");
             throw loginFailure(result.getException());

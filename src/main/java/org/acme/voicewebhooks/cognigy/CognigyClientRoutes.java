@@ -16,6 +16,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.apache.camel.model.ProcessorDefinition;
+import org.apache.camel.model.RouteDefinition;
 
 /** The Cognigy calls: login, and one authenticated JSON POST that every command goes through. */
 public final class CognigyClientRoutes extends RouteBuilder {
@@ -66,35 +68,48 @@ public final class CognigyClientRoutes extends RouteBuilder {
                 .put("clientSecret", settings.clientSecret())
                 .toString();
 
-        from(LOGIN).routeId("cognigy-login").routeConfigurationId(CognigyRedelivery.LOGIN_RETRY)
+        // COGNIGY_RATE_LIMIT: when it is set, every request below takes a token first; when not, no step at all
+        CognigyRateLimiter limiter = getCamelContext().getRegistry()
+                .lookupByNameAndType("cognigyRateLimiter", CognigyRateLimiter.class);
+
+        RouteDefinition login = from(LOGIN).routeId("cognigy-login").routeConfigurationId(CognigyRedelivery.LOGIN_RETRY)
                 .description("Exchange the client credentials for a bearer token")
                 .removeHeaders("*")
                 .setHeader(Exchange.HTTP_METHOD, constant(HttpMethods.POST))
                 .setHeader(Exchange.HTTP_PATH, constant(settings.loginPath()))
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
-                .setBody(constant(loginBody))
-                .to(settings.baseUrl()).id("call-cognigy-login")
+                .setBody(constant(loginBody));
+        if (limiter != null) {
+            login.process(limiter::acquireForLogin).id("rate-limit-login");
+        }
+        login.to(settings.baseUrl()).id("call-cognigy-login")
                 .convertBodyTo(String.class);
 
-        settings.oauth2().ifPresent(oauth2 -> from(OAUTH2_TOKEN).routeId("cognigy-oauth2-token")
-                .routeConfigurationId(CognigyRedelivery.LOGIN_RETRY)
-                .description("Client-credentials grant at the OAuth2 token endpoint")
-                .removeHeaders("*")
-                .setHeader(Exchange.HTTP_METHOD, constant(HttpMethods.POST))
-                .setProperty(PATH, constant(oauth2.tokenUrl()))
-                .process(CognigyClientRoutes::target)
-                .setHeader(Exchange.CONTENT_TYPE, constant("application/x-www-form-urlencoded"))
-                .setBody(constant(oauth2.form()))
-                .to(settings.baseUrl()).id("call-cognigy-oauth2-token")
-                .convertBodyTo(String.class));
+        settings.oauth2().ifPresent(oauth2 -> {
+            RouteDefinition token = from(OAUTH2_TOKEN).routeId("cognigy-oauth2-token")
+                    .routeConfigurationId(CognigyRedelivery.LOGIN_RETRY)
+                    .description("Client-credentials grant at the OAuth2 token endpoint")
+                    .removeHeaders("*")
+                    .setHeader(Exchange.HTTP_METHOD, constant(HttpMethods.POST))
+                    .setProperty(PATH, constant(oauth2.tokenUrl()))
+                    .process(CognigyClientRoutes::target)
+                    .setHeader(Exchange.CONTENT_TYPE, constant("application/x-www-form-urlencoded"))
+                    .setBody(constant(oauth2.form()));
+            if (limiter != null) {
+                token.process(limiter::acquireForLogin).id("rate-limit-oauth2-token");
+            }
+            token.to(settings.baseUrl()).id("call-cognigy-oauth2-token")
+                    .convertBodyTo(String.class);
+        });
 
         call(CALL, "cognigy-call", CognigyRedelivery.COMMAND_RETRY,
-                "POST one command to Cognigy within the webhook's budget; inbound headers never reach Cognigy");
+                "POST one command to Cognigy within the webhook's budget; inbound headers never reach Cognigy", null);
+        // replays take a token last, so a burst of them never starves stop-TTS
         call(REPLAY_CALL, "cognigy-replay-call", CognigyRedelivery.REPLAY_RETRY,
-                "POST one replayed dead letter to Cognigy");
+                "POST one replayed dead letter to Cognigy", limiter == null ? null : CognigyRateLimiter.Priority.REPLAY);
 
         // redelivery repeats this whole route, so every attempt gets fresh credentials and what is left of the budget
-        from(ATTEMPT).routeId("cognigy-attempt").errorHandler(noErrorHandler())
+        ProcessorDefinition<?> attempt = from(ATTEMPT).routeId("cognigy-attempt").errorHandler(noErrorHandler())
                 .description("One attempt of a Cognigy call: its headers, credentials and timeouts")
                 // the enum, as a String header costs a slow type-converter lookup on every call
                 .process(e -> e.getMessage().setHeader(Exchange.HTTP_METHOD,
@@ -110,8 +125,12 @@ public final class CognigyClientRoutes extends RouteBuilder {
                         .process(accessTokenProcessor)
                     .when(exchangeProperty(AUTH).isEqualTo(CognigyCommand.Auth.OAUTH2))
                         .process(oauth2TokenProcessor)
-                .end()
-                .to(settings.baseUrl()).id("call-cognigy")
+                .end();
+        if (limiter != null) {
+            // after the credentials: a token is spent only on a request that is sent (a login takes its own)
+            attempt.process(limiter::acquireForCommand).id("rate-limit-command");
+        }
+        attempt.to(settings.baseUrl()).id("call-cognigy")
                 .process(budget::endAttempt)
                 .process(CognigyClientRoutes::requireSuccessStatus);
     }
@@ -143,15 +162,20 @@ public final class CognigyClientRoutes extends RouteBuilder {
         }
     }
 
-    private void call(String uri, String id, String configuration, String description) {
-        from(uri).routeId(id).routeConfigurationId(configuration)
+    /** A call route; {@code ratePriority}, when given, overrides the rate-limit priority of the command's name. */
+    private void call(String uri, String id, String configuration, String description,
+            CognigyRateLimiter.Priority ratePriority) {
+        RouteDefinition route = from(uri).routeId(id).routeConfigurationId(configuration)
                 .description(description)
                 .removeHeaders("*")
                 .removeProperty(AccessTokenProcessor.TOKEN_SENT)
                 .removeProperty(Budget.ATTEMPTS)
                 .removeProperty(Budget.OUT_OF_TIME)
-                .setProperty(BODY, body())
-                .to(ATTEMPT)
+                .setProperty(BODY, body());
+        if (ratePriority != null) {
+            route.setProperty(CognigyRateLimiter.PRIORITY, constant(ratePriority));
+        }
+        route.to(ATTEMPT)
                 .process(this::compactAnswer)
                 .removeHeaders("*");
     }

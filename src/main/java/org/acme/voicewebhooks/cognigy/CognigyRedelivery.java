@@ -129,7 +129,7 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
         if (failure instanceof HttpOperationFailedException http) {
             return "HTTP " + http.getStatusCode();
         }
-        if (failure instanceof CognigyLoginException) {
+        if (failure instanceof CognigyLoginException || failure instanceof RateLimitedException) {
             return failure.getMessage();
         }
         return failure.getClass().getSimpleName();

@@ -25,6 +25,8 @@ import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetTimeouts;
 import org.acme.voicewebhooks.cognigy.CognigyCallTimer;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
+import org.acme.voicewebhooks.cognigy.CognigyRateLimiter;
+import org.acme.voicewebhooks.cognigy.RateLimitSettings;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
 import org.acme.voicewebhooks.cognigy.CommandFailures;
 import org.acme.voicewebhooks.deadletter.DeadLetterQueue;
@@ -120,6 +122,13 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("cognigySettings", CognigySettings.class, cognigy);
         registry.bind("webhookMetrics", WebhookMetrics.class, metrics);
         registry.bind("budget", Budget.class, budget);
+        // COGNIGY_RATE_LIMIT: off (no bean, no route step, no SQL) unless set
+        Optional<RateLimitSettings> rateLimit = RateLimitSettings.from(settings);
+        if (rateLimit.isPresent()) {
+            CognigyRateLimiter limiter = new CognigyRateLimiter(rateLimit.get(), database.orElse(null), sharedPrefix, budget, metrics);
+            registry.bind("cognigyRateLimiter", CognigyRateLimiter.class, limiter);
+            context.addService(limiter, true, true);
+        }
         CommandFailures commandFailures = new CommandFailures(new FailureAnswerProcessor(json, PayloadAnswers.NONE, budget));
         registry.bind("commandFailures", CommandFailures.class, commandFailures);
         registry.bind("commandFailed", Predicate.class, commandFailures.any());

@@ -47,6 +47,16 @@ public final class WebhookMetrics {
         registry().counter("cognigy.logins", "outcome", outcome).increment();
     }
 
+    /** A Cognigy request's token: {@code outcome} granted, waited (granted after a wait) or refused (not sent). */
+    public void rateLimit(String outcome, String priority) {
+        registry().counter("cognigy.rate.limited", "outcome", outcome, "priority", priority).increment();
+    }
+
+    /** The shared rate-limit bucket could not be reached; this instance's share decided instead. */
+    public void rateLimitStoreFailure() {
+        registry().counter("cognigy.rate.limit.store.failures").increment();
+    }
+
     public void acousticRecords(int records, long bytes) {
         registry().counter("acoustic.records").increment(records);
         registry().counter("acoustic.record.bytes").increment(bytes);

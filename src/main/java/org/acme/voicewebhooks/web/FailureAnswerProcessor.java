@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetSpentException;
 import org.acme.voicewebhooks.cognigy.CognigyLoginException;
+import org.acme.voicewebhooks.cognigy.RateLimitedException;
 import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -85,6 +86,9 @@ public final class FailureAnswerProcessor implements Processor {
         }
         if (failure instanceof BudgetSpentException spent) {
             return new Answer(502, spent.getMessage());
+        }
+        if (failure instanceof RateLimitedException limited) {
+            return new Answer(502, limited.getMessage());
         }
         if (failure instanceof CognigyLoginException login) {
             return new Answer(502, login.isNetworkFailure() ? "Network failure" : "Authentication failed");

@@ -213,4 +213,35 @@ class SettingsTest {
         assertThat(acoustic.timeSlot().format(Instant.parse("2026-11-22T14:05:00Z"))).isEqualTo("2026-11-22T14");
         assertThat(acoustic.instanceName()).isNotBlank().matches("[A-Za-z0-9._-]+");
     }
+
+    private static java.util.Optional<org.acme.voicewebhooks.cognigy.RateLimitSettings> rateLimit(Map<String, String> environment,
+            String... overrides) {
+        Settings settings = Settings.of(context(environment, overrides));
+        return checked(settings, org.acme.voicewebhooks.cognigy.RateLimitSettings.from(settings));
+    }
+
+    @Test
+    void cognigyRateLimitIsOffUnlessSetAndReadFromItsVariable() {
+        assertThat(rateLimit(Map.of())).isEmpty();
+        assertThat(rateLimit(Map.of("COGNIGY_RATE_LIMIT", "1000/300s", "COGNIGY_RATE_LIMIT_INSTANCES", "4")))
+                .hasValueSatisfying(limit -> {
+                    assertThat(limit.count()).isEqualTo(1000);
+                    assertThat(limit.seconds()).isEqualTo(300);
+                    assertThat(limit.instances()).isEqualTo(4);
+                    assertThat(limit.urgentReserve()).isEqualTo(0.1);
+                    assertThat(limit.replayReserve()).isEqualTo(0.3);
+                });
+    }
+
+    @Test
+    void malformedCognigyRateLimitStopsStartUpNamingIt() {
+        for (String bad : new String[] {"1000", "1000/300", "0/300s", "1000/0s", "ten/300s", "1000 per 300s"}) {
+            assertThatThrownBy(() -> rateLimit(Map.of("COGNIGY_RATE_LIMIT", bad)))
+                    .hasMessageStartingWith("COGNIGY_RATE_LIMIT (setting cognigy.rate-limit) must be <count>/<seconds>s");
+        }
+        assertThatThrownBy(() -> rateLimit(Map.of("COGNIGY_RATE_LIMIT", "2/300s", "COGNIGY_RATE_LIMIT_INSTANCES", "3")))
+                .hasMessageContaining("fewer than cognigy.rate-limit-instances");
+        assertThatThrownBy(() -> rateLimit(Map.of("COGNIGY_RATE_LIMIT", "100/60s"), "cognigy.rate-limit-replay-reserve", "0.05"))
+                .hasMessageContaining("cognigy.rate-limit-replay-reserve (0.05) must be at least cognigy.rate-limit-urgent-reserve");
+    }
 }
