@@ -7,6 +7,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.SQLTransientConnectionException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -64,10 +70,29 @@ class PostgresDeliveryWindowTest {
     }
 
     private PostgresDeliveryWindow window(Duration window) {
+        return window(dataSource, window, 1000);
+    }
+
+    private PostgresDeliveryWindow window(DataSource source, Duration window, long retryMs) {
         DefaultCamelContext camel = new DefaultCamelContext();
         camel.getRegistry().bind("meters", meters);
-        return new PostgresDeliveryWindow(dataSource, table, window, Duration.ofSeconds(5), 20, 1000, 60_000,
+        return new PostgresDeliveryWindow(source, table, window, Duration.ofSeconds(5), 20, retryMs, 60_000,
                 new WebhookMetrics(camel), Clock.systemUTC());
+    }
+
+    /** The pool, refusing connections while {@code down} is set, as a database that went away does. */
+    private DataSource switchable(AtomicBoolean down) {
+        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (down.get() && method.getName().equals("getConnection")) {
+                        throw new SQLTransientConnectionException("Connection is not available", "08001");
+                    }
+                    try {
+                        return method.invoke(dataSource, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private long rows() throws SQLException {
@@ -146,5 +171,43 @@ class PostgresDeliveryWindowTest {
 
         assertThat(rows()).isEqualTo(1);
         assertThat(window.look("k-old").state()).isEqualTo(State.IN_FLIGHT);
+    }
+
+    @Test
+    void anOutageIsLoggedOnceWhenItStartsAndOnceWhenItEndsAndEachFailureIsCounted() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        PostgresDeliveryWindow window = window(switchable(down), Duration.ofMinutes(10), 0);
+        List<String> lines;
+
+        try (LogCapture logs = LogCapture.open()) {
+            assertThat(window.claim("k-1", "a").state()).isEqualTo(State.UNAVAILABLE);
+            assertThat(window.look("k-1").state()).isEqualTo(State.UNAVAILABLE);
+            assertThat(window.removeExpired()).isEqualTo(-1);
+            down.set(false);
+            assertThat(window.claim("k-1", "a").state()).isEqualTo(State.WON);
+            assertThat(window.look("k-1").state()).isEqualTo(State.IN_FLIGHT);
+            lines = logs.lines().stream().filter(line -> line.contains("duplicate store PostgreSQL")).toList();
+        }
+
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).startsWith("duplicate store PostgreSQL failed on claim")
+                .contains("SQLTransientConnectionException", "sqlState=08001");
+        assertThat(lines.get(1)).startsWith("duplicate store PostgreSQL answers again");
+        assertThat(meters.counter("webhooks.duplicates.store.failures", "operation", "claim").count()).isEqualTo(1);
+        assertThat(meters.counter("webhooks.duplicates.store.failures", "operation", "look").count()).isEqualTo(1);
+        assertThat(meters.counter("webhooks.duplicates.store.failures", "operation", "cleanup").count()).isEqualTo(1);
+    }
+
+    @Test
+    void whileTheDatabaseFailsItIsTriedAgainOnlyAfterTheRetryInterval() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        PostgresDeliveryWindow window = window(switchable(down), Duration.ofMinutes(10), 60_000);
+
+        assertThat(window.claim("k-1", "a").state()).isEqualTo(State.UNAVAILABLE);
+        down.set(false);
+
+        // within the interval the local window decides without asking, so a webhook never waits on a dead pool twice
+        assertThat(window.claim("k-1", "a").state()).isEqualTo(State.UNAVAILABLE);
+        assertThat(meters.counter("webhooks.duplicates.store.failures", "operation", "claim").count()).isEqualTo(1);
     }
 }

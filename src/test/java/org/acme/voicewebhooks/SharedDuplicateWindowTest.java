@@ -241,6 +241,8 @@ class SharedDuplicateWindowTest {
         assertThat(first).isNotEmpty();
         assertThat(first).extracting(HttpResponse::body).containsOnly(first.get(0).body());
         assertThat(first.get(0).body()).startsWith(firstAnswerStart);
+        // the instance that lost the claim answered with the winner's answer too, read from PostgreSQL
+        assertThat(first.stream().map(answer -> answer.uri().getPort()).distinct().count()).isEqualTo(2);
         assertThat(answers).filteredOn(answer -> answer.statusCode() != 200).allSatisfy(answer -> {
             assertThat(answer.statusCode()).isEqualTo(409);
             assertThat(answer.body()).isEqualTo(IN_PROGRESS);
