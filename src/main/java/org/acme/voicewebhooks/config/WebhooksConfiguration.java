@@ -34,6 +34,7 @@ import org.acme.voicewebhooks.deadletter.DeadLetterReplay;
 import org.acme.voicewebhooks.deadletter.DeadLetterStoreHealth;
 import org.acme.voicewebhooks.deadletter.DeadLetters;
 import org.acme.voicewebhooks.duplicates.DuplicateGuard;
+import org.acme.voicewebhooks.duplicates.PostgresDeliveryWindow;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.acme.voicewebhooks.observe.WebhookRoutesHealthCheck;
@@ -153,11 +154,17 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("asrApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Cognigy-API-Key", asr.webhookApiKey()));
         registry.bind("acousticSettings", AcousticSettings.class, acoustic);
         registry.bind("acousticRecords", AcousticRecords.class, new AcousticRecords(json, acoustic, Clock.systemUTC()));
+        // DUPLICATES_STORE=postgres: one window for all instances; the cleanup route binds to it
+        PostgresDeliveryWindow sharedWindow = PostgresDeliveryWindow.from(settings, database, sharedPrefix,
+                budget.budgetMs(), metrics).orElse(null);
+        if (sharedWindow != null) {
+            registry.bind("postgresDeliveryWindow", PostgresDeliveryWindow.class, sharedWindow);
+        }
         DuplicateGuard duplicateGuard = new DuplicateGuard(
                 Duration.ofSeconds(settings.number("duplicates.window-seconds", 1, 86_400)),
                 settings.number("duplicates.capacity", 1, 10_000_000),
                 (int) settings.number("duplicates.max-waiters", 0, 1_000),
-                sharedRepository(context, settings), budget, settings.text("asr.delivery-id-header"), metrics);
+                sharedRepository(context, settings), sharedWindow, budget, settings.text("asr.delivery-id-header"), metrics);
         registry.bind("duplicateGuard", DuplicateGuard.class, duplicateGuard);
         registry.bind("asrDuplicateKey", Expression.class, duplicateGuard.asrKey());
         Duration replayMaxAge = Duration.ofSeconds(settings.number("deadletter.replay-max-age-seconds", 1, 31_536_000));

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +34,10 @@ import org.slf4j.LoggerFactory;
  * Answers a webhook delivered again with the first delivery's answer, and stops it before any side effect. At most
  * {@code maxWaiters} duplicates of a delivery still in flight wait for it; further ones get 409 at once. A delivery that
  * failed (5xx) leaves the window, so its retry is processed again. Answers are kept in memory (bounded, for the
- * window); with a shared Camel {@link IdempotentRepository} a duplicate first seen by another instance is recognised
- * too, and a shared store that fails leaves this instance's window in charge.
+ * window); with the {@link PostgresDeliveryWindow} (or a shared Camel {@link IdempotentRepository}) a duplicate first
+ * seen by another instance is recognised too, and a shared store that fails leaves this instance's window in charge.
+ * The local window stays in front in every mode: the shared one is asked only about deliveries this instance has not
+ * seen.
  */
 public final class DuplicateGuard implements Processor {
 
@@ -43,9 +46,11 @@ public final class DuplicateGuard implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(DuplicateGuard.class);
     private static final Answer ELSEWHERE = new Answer(200, "application/json", "{\"status\":\"duplicate\"}");
     private static final Answer IN_PROGRESS = new Answer(409, "application/json", "{\"error\":\"Duplicate delivery in progress\"}");
+    /** Marks a wait for another instance that outlasted the budget: the copies waiting here time out too. */
+    private static final Answer TIMED_OUT = new Answer(504, "application/json", "{}");
 
     /** The answer a delivery got, to give again. */
-    record Answer(int status, String contentType, String body) {
+    public record Answer(int status, String contentType, String body) {
 
         boolean failed() {
             return status >= 500;
@@ -59,16 +64,19 @@ public final class DuplicateGuard implements Processor {
     private final Cache<String, Delivery> deliveries;
     private final int maxWaiters;
     private final IdempotentRepository shared;
+    private final PostgresDeliveryWindow sharedWindow;
+    private final String instanceId = UUID.randomUUID().toString();
     private final Budget budget;
     private final String deliveryIdHeader;
     private final WebhookMetrics metrics;
 
-    public DuplicateGuard(Duration window, long capacity, int maxWaiters, IdempotentRepository shared, Budget budget,
-            String deliveryIdHeader, WebhookMetrics metrics) {
+    public DuplicateGuard(Duration window, long capacity, int maxWaiters, IdempotentRepository shared,
+            PostgresDeliveryWindow sharedWindow, Budget budget, String deliveryIdHeader, WebhookMetrics metrics) {
         this.metrics = metrics;
         this.deliveries = Caffeine.newBuilder().expireAfterWrite(window).maximumSize(capacity).build();
         this.maxWaiters = maxWaiters;
         this.shared = shared;
+        this.sharedWindow = sharedWindow;
         this.budget = budget;
         this.deliveryIdHeader = deliveryIdHeader;
     }
@@ -80,6 +88,10 @@ public final class DuplicateGuard implements Processor {
         Delivery first = deliveries.asMap().putIfAbsent(key, mine);
         if (first != null) {
             answerDuplicate(exchange, first);
+            return;
+        }
+        if (sharedWindow != null) {
+            claimShared(exchange, key, mine);
             return;
         }
         boolean inShared = false;
@@ -96,7 +108,72 @@ public final class DuplicateGuard implements Processor {
                 storeFailed(exchange, "add", key, e);
             }
         }
-        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, mine, inShared));
+        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, mine, inShared, null));
+    }
+
+    /**
+     * This instance's first copy of a delivery: processed when the shared window lets this instance claim it (or
+     * cannot be asked); else it gets the answer another instance stored, waiting for it as one of the delivery's
+     * waiters while that instance is still in flight.
+     */
+    private void claimShared(Exchange exchange, String key, Delivery mine) throws InterruptedException {
+        String owner = instanceId + ":" + exchange.getExchangeId();
+        boolean waiting = false;
+        try {
+            PostgresDeliveryWindow.Seen seen = sharedWindow.claim(key, owner);
+            while (true) {
+                switch (seen.state()) {
+                    case WON -> {
+                        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, mine, false, owner));
+                        return;
+                    }
+                    case UNAVAILABLE -> {
+                        // the store is down: this instance's window decides alone
+                        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, mine, false, null));
+                        return;
+                    }
+                    case ANSWERED -> {
+                        mine.answer().complete(seen.answer());
+                        answerAgain(exchange, seen.answer(), "duplicate");
+                        return;
+                    }
+                    default -> {
+                        if (!waiting && seen.state() == PostgresDeliveryWindow.State.IN_FLIGHT) {
+                            waiting = true;
+                            if (mine.waiters().incrementAndGet() > maxWaiters) {
+                                giveUp(key, mine, IN_PROGRESS);
+                                answerAgain(exchange, IN_PROGRESS, "duplicate_in_progress");
+                                return;
+                            }
+                        }
+                        long left = budget.remainingMs(exchange);
+                        if (left <= 0) {
+                            giveUp(key, mine, TIMED_OUT);
+                            throw new BudgetSpentException(budget.budgetMs());
+                        }
+                        if (seen.state() == PostgresDeliveryWindow.State.IN_FLIGHT) {
+                            Thread.sleep(Math.min(sharedWindow.pollMs(), left));
+                            seen = sharedWindow.look(key);
+                        } else {
+                            seen = sharedWindow.claim(key, owner);   // gone: the first failed, or its lease ran out
+                        }
+                    }
+                }
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            giveUp(key, mine, TIMED_OUT);   // never leave copies here waiting on an answer that cannot come
+            throw e;
+        } finally {
+            if (waiting) {
+                mine.waiters().decrementAndGet();
+            }
+        }
+    }
+
+    /** No answer from the other instance: copies waiting here get the same, and later ones ask the shared window. */
+    private void giveUp(String key, Delivery mine, Answer why) {
+        deliveries.asMap().remove(key, mine);
+        mine.answer().complete(why);
     }
 
     /** Gives the first delivery's answer to its copies as soon as its webhook route has it, or at the latest when done. */
@@ -105,11 +182,14 @@ public final class DuplicateGuard implements Processor {
         private final String key;
         private final Delivery delivery;
         private final boolean inShared;
+        private final String owner;
 
-        FirstAnswer(String key, Delivery delivery, boolean inShared) {
+        /** {@code inShared}: added to the shared repository; {@code owner}: claimed in the shared window, else null. */
+        FirstAnswer(String key, Delivery delivery, boolean inShared, String owner) {
             this.key = key;
             this.delivery = delivery;
             this.inShared = inShared;
+            this.owner = owner;
         }
 
         @Override
@@ -132,16 +212,21 @@ public final class DuplicateGuard implements Processor {
             }
             Answer answer = answerOf(exchange);
             if (answer.failed()) {
-                forget(exchange, key, delivery, inShared);
+                forget(exchange, key, delivery, inShared, owner);
+                delivery.answer().complete(answer);
+            } else {
+                delivery.answer().complete(answer);
+                if (owner != null) {
+                    sharedWindow.answer(key, owner, answer);
+                }
             }
-            delivery.answer().complete(answer);
         }
     }
 
     /** A copy gets the first answer, waiting for it if there is room; otherwise 409 at once, never cached. */
     private void answerDuplicate(Exchange exchange, Delivery first) throws InterruptedException {
         if (first.answer().isDone()) {
-            answerAgain(exchange, first.answer().join(), "duplicate");
+            answerWith(exchange, first.answer().join());
             return;
         }
         try {
@@ -150,15 +235,18 @@ public final class DuplicateGuard implements Processor {
                 answerAgain(exchange, IN_PROGRESS, "duplicate_in_progress");
                 return;
             }
-            answerAgain(exchange, awaitFirst(exchange, first.answer()), "duplicate");
+            answerWith(exchange, awaitFirst(exchange, first.answer()));
         } finally {
             first.waiters().decrementAndGet();
         }
     }
 
     /** A failed delivery leaves the window, here and in the shared store, so that its retry is processed again. */
-    private void forget(Exchange exchange, String key, Delivery mine, boolean inShared) {
+    private void forget(Exchange exchange, String key, Delivery mine, boolean inShared, String owner) {
         deliveries.asMap().remove(key, mine);
+        if (owner != null) {
+            sharedWindow.forget(key, owner);
+        }
         if (inShared) {
             try {
                 shared.remove(key);
@@ -213,6 +301,14 @@ public final class DuplicateGuard implements Processor {
         } catch (TimeoutException | ExecutionException e) {
             throw new BudgetSpentException(budget.budgetMs());
         }
+    }
+
+    /** A copy's answer: the first one's, or what this instance's first copy got from the shared window. */
+    private void answerWith(Exchange exchange, Answer first) {
+        if (first == TIMED_OUT) {
+            throw new BudgetSpentException(budget.budgetMs());
+        }
+        answerAgain(exchange, first, first == IN_PROGRESS ? "duplicate_in_progress" : "duplicate");
     }
 
     private void answerAgain(Exchange exchange, Answer answer, String outcome) {

@@ -6,11 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.acme.voicewebhooks.asr.AsrSettings;
 import org.acme.voicewebhooks.bargein.BargeInSettings;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
+import org.acme.voicewebhooks.duplicates.PostgresDeliveryWindow;
+import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.records.AcousticSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -243,5 +246,31 @@ class SettingsTest {
                 .hasMessageContaining("fewer than cognigy.rate-limit-instances");
         assertThatThrownBy(() -> rateLimit(Map.of("COGNIGY_RATE_LIMIT", "100/60s"), "cognigy.rate-limit-replay-reserve", "0.05"))
                 .hasMessageContaining("cognigy.rate-limit-replay-reserve (0.05) must be at least cognigy.rate-limit-urgent-reserve");
+    }
+
+    private static Optional<PostgresDeliveryWindow> duplicateStore(Settings settings) {
+        Optional<javax.sql.DataSource> database = Database.from(settings);
+        try {
+            return checked(settings, PostgresDeliveryWindow.from(settings, database, "webhooks", 2500,
+                    new WebhookMetrics(new DefaultCamelContext())));
+        } finally {
+            database.ifPresent(pool -> ((com.zaxxer.hikari.HikariDataSource) pool).close());
+        }
+    }
+
+    @Test
+    void duplicatesStayInMemoryUnlessTheStoreIsPostgres() {
+        assertThat(duplicateStore(Settings.of(context(Map.of())))).isEmpty();
+        assertThatThrownBy(() -> duplicateStore(Settings.of(context(Map.of("DUPLICATES_STORE", "redis")))))
+                .hasMessage("DUPLICATES_STORE (setting duplicates.store) must be memory or postgres, was 'redis'");
+    }
+
+    @Test
+    void aPostgresDuplicateStoreNeedsTheDatabaseUrl() {
+        assertThatThrownBy(() -> duplicateStore(Settings.of(context(Map.of("DUPLICATES_STORE", "postgres")))))
+                .hasMessageStartingWith("DUPLICATES_STORE=postgres needs DATABASE_URL (setting database.url)");
+        Optional<PostgresDeliveryWindow> shared = duplicateStore(Settings.of(context(Map.of("DUPLICATES_STORE", "postgres",
+                "DATABASE_URL", "jdbc:postgresql://127.0.0.1:1/test"))));
+        assertThat(shared).hasValueSatisfying(window -> assertThat(window.table()).isEqualTo("webhooks_deliveries"));
     }
 }

@@ -34,7 +34,7 @@ class DuplicateGuardTest {
 
     private DuplicateGuard guard(int maxWaiters, IdempotentRepository shared) {
         WebhookMetrics metrics = new WebhookMetrics(camel);
-        return new DuplicateGuard(Duration.ofMinutes(10), 1000, maxWaiters, shared, new Budget(2500, 100, 150, metrics),
+        return new DuplicateGuard(Duration.ofMinutes(10), 1000, maxWaiters, shared, null, new Budget(2500, 100, 150, metrics),
                 "X-Delivery-Id", metrics);
     }
 
