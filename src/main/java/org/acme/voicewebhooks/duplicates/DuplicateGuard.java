@@ -113,12 +113,11 @@ public final class DuplicateGuard implements Processor {
 
     /**
      * This instance's first copy of a delivery: processed when the shared window lets this instance claim it (or
-     * cannot be asked); else it gets the answer another instance stored, waiting for it as one of the delivery's
-     * waiters while that instance is still in flight.
+     * cannot be asked); else it gets the answer another instance stored, waiting for it while that
+     * instance is still in flight (this copy stands for the first one here; the others wait on it).
      */
     private void claimShared(Exchange exchange, String key, Delivery mine) throws InterruptedException {
         String owner = instanceId + ":" + exchange.getExchangeId();
-        boolean waiting = false;
         try {
             PostgresDeliveryWindow.Seen seen = sharedWindow.claim(key, owner);
             while (true) {
@@ -138,14 +137,8 @@ public final class DuplicateGuard implements Processor {
                         return;
                     }
                     default -> {
-                        if (!waiting && seen.state() == PostgresDeliveryWindow.State.IN_FLIGHT) {
-                            waiting = true;
-                            if (mine.waiters().incrementAndGet() > maxWaiters) {
-                                giveUp(key, mine, IN_PROGRESS);
-                                answerAgain(exchange, IN_PROGRESS, "duplicate_in_progress");
-                                return;
-                            }
-                        }
+                        // this copy holds the thread the first delivery would have held here; this instance's other
+                        // copies wait on it, within duplicates.max-waiters
                         long left = budget.remainingMs(exchange);
                         if (left <= 0) {
                             giveUp(key, mine, TIMED_OUT);
@@ -163,10 +156,6 @@ public final class DuplicateGuard implements Processor {
         } catch (InterruptedException | RuntimeException e) {
             giveUp(key, mine, TIMED_OUT);   // never leave copies here waiting on an answer that cannot come
             throw e;
-        } finally {
-            if (waiting) {
-                mine.waiters().decrementAndGet();
-            }
         }
     }
 
