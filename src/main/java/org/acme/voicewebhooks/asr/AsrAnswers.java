@@ -1,6 +1,7 @@
 package org.acme.voicewebhooks.asr;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
@@ -13,25 +14,69 @@ import org.apache.camel.support.builder.ExpressionBuilder;
  */
 public final class AsrAnswers {
 
-    /** Exchange property with the threshold the webhook decided with. */
-    public static final String THRESHOLD = "threshold";
-
     private final ObjectMapper json;
     private final AsrSettings settings;
+    private final ClarificationGuard guard;
+    private final WebhookMetrics metrics;
+    private final String escalation;
 
-    public AsrAnswers(ObjectMapper json, AsrSettings settings) {
+    public AsrAnswers(ObjectMapper json, AsrSettings settings, ClarificationGuard guard, WebhookMetrics metrics) {
         this.json = json;
         this.settings = settings;
+        this.guard = guard;
+        this.metrics = metrics;
+        this.escalation = json.createObjectNode().put("nextNode", settings.escalationNode()).toString();
     }
 
-    /** The confidence threshold of the event's flow. */
-    public Expression threshold() {
-        return ExpressionBuilder.exchangeExpression(exchange -> settings.thresholdFor(event(exchange).flowId()));
+    /** The utterance has no confidence and asr.missing-confidence is reject. */
+    public Predicate confidenceRefused() {
+        return exchange -> event(exchange).confidence() == null
+                && settings.missingConfidence() == AsrSettings.MissingConfidence.REJECT;
     }
 
-    /** The utterance's confidence is below its flow's threshold. */
+    /**
+     * The {@link AsrDecision}: below the node's, else the flow's, else the default threshold (a missing confidence as
+     * asr.missing-confidence says), and the shadow threshold's verdict, counted when it differs.
+     */
+    public Expression decision() {
+        return ExpressionBuilder.exchangeExpression(exchange -> {
+            AsrDecision decision = decide(event(exchange));
+            if (decision.shadowDisagrees()) {
+                metrics.asrShadowDisagreement();
+            }
+            return decision;
+        });
+    }
+
+    AsrDecision decide(AsrEvent event) {
+        double threshold = settings.thresholdFor(event.flowId(), event.nodeId());
+        Double confidence = event.confidence();
+        Boolean shadow = settings.shadow().map(s -> below(confidence, s)).orElse(null);
+        return new AsrDecision(threshold, below(confidence, threshold), shadow);
+    }
+
+    private boolean below(Double confidence, double threshold) {
+        return confidence == null
+                ? settings.missingConfidence() == AsrSettings.MissingConfidence.CLARIFY
+                : confidence < threshold;
+    }
+
+    /** The utterance is below its threshold. */
     public Predicate belowThreshold() {
-        return exchange -> event(exchange).confidence() < exchange.getProperty(THRESHOLD, Double.class);
+        return exchange -> decision(exchange).belowThreshold();
+    }
+
+    /**
+     * The utterance is below its threshold and its session had asr.max-clarifications within the window: no
+     * clarification, the escalation. Otherwise a low-confidence utterance's clarification is counted here.
+     */
+    public Predicate loopGuardReached() {
+        return exchange -> decision(exchange).belowThreshold() && !guard.mayClarify(event(exchange).sessionId());
+    }
+
+    /** {@code {"nextNode":"<asr.escalation-node>"}}. */
+    public Expression escalation() {
+        return ExpressionBuilder.constantExpression(escalation);
     }
 
     /** {@code {"nextNode":"<nodeId>"}}, or {@code {}} when the event names no node. */
@@ -47,5 +92,9 @@ public final class AsrAnswers {
 
     private static AsrEvent event(Exchange exchange) {
         return exchange.getProperty(WebhookEvent.PROPERTY, AsrEvent.class);
+    }
+
+    private static AsrDecision decision(Exchange exchange) {
+        return exchange.getProperty(AsrDecision.PROPERTY, AsrDecision.class);
     }
 }

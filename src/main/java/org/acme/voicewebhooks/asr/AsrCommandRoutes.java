@@ -10,6 +10,7 @@ import org.acme.voicewebhooks.duplicates.DuplicateGuard;
 import org.acme.voicewebhooks.web.WebhookErrorHandling;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.BeanInject;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /** The Cognigy command of the ASR webhook: inject a clarification into the session. */
@@ -22,6 +23,19 @@ public final class AsrCommandRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        PostgresClarificationCount count = getContext().getRegistry()
+                .lookupByNameAndType("postgresClarificationCount", PostgresClarificationCount.class);
+        if (count != null) {
+            long cleanupMs = getContext().getPropertiesComponent().resolveProperty("duplicates.store-cleanup-ms")
+                    .map(Long::parseLong).orElse(60_000L);
+            from("timer:asr-clarifications-cleanup?period=" + cleanupMs + "&delay=" + cleanupMs)
+                    .routeId("asr-clarifications-cleanup")
+                    .description("Delete the sessions of the shared clarification count whose window is over "
+                            + "(PostgreSQL down: counted and tried again next time)")
+                    .process(exchange -> exchange.getMessage().setBody(count.removeExpired()))
+                    .filter(simple("${body} > 0"))
+                        .log(LoggingLevel.DEBUG, "asr: ${body} expired sessions deleted from " + count.table());
+        }
         CognigyCommand clarify = settings.clarify();
         if (!clarify.enabled()) {
             from("direct:" + ID).routeId(ID).description("Clarification (disabled by settings)").log("clarification disabled");

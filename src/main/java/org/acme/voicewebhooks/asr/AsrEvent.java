@@ -23,13 +23,15 @@ public record AsrEvent(
     /** Anything but "." and "..", which URL normalisation would turn into a different path. */
     static final String DOTS = "^(?!\\.{1,2}$).*$";
 
-    public record Asr(@NotNull @DecimalMin("0.0") @DecimalMax("1.0") Double confidence, String text) {
+    /** {@code confidence} may be absent: asr.missing-confidence decides what that means. */
+    public record Asr(@DecimalMin("0.0") @DecimalMax("1.0") Double confidence, String text) {
     }
 
     public record Audio(Long durationMs, Integer sampleRate, String features) {
     }
 
-    public double confidence() {
+    /** The recognizer's confidence, or null when it sent none. */
+    public Double confidence() {
         return asr.confidence();
     }
 

@@ -1,27 +1,64 @@
 package org.acme.voicewebhooks.asr;
 
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
 import org.acme.voicewebhooks.config.Settings;
 import org.apache.camel.spi.PropertiesComponent;
 
-/** The ASR webhook's key and thresholds, checked once at start-up. */
-public record AsrSettings(String webhookApiKey, double defaultThreshold, Map<String, Double> flowThresholds) {
+/** The ASR webhook's key, thresholds, missing-confidence policy and reprompt loop guard, checked once at start-up. */
+public record AsrSettings(String webhookApiKey, double defaultThreshold, Map<String, Double> flowThresholds,
+        Map<String, Double> nodeThresholds, MissingConfidence missingConfidence, int maxClarifications,
+        Duration clarificationWindow, String escalationNode, Double shadowThreshold) {
 
     public static final String FLOW_THRESHOLD_PREFIX = "asr.flow-threshold.";
+    public static final String NODE_THRESHOLD_PREFIX = "asr.threshold.node.";
+
+    /** What an utterance without {@code asr.confidence} gets. */
+    public enum MissingConfidence {
+        /** 400, as for a missing session id. */
+        REJECT,
+        /** Treated as below the threshold: a clarification (or the escalation). */
+        CLARIFY,
+        /** Treated as confident: the next node. */
+        PASS
+    }
 
     public static AsrSettings from(Settings s, PropertiesComponent properties) {
-        Properties overrides = properties.loadProperties(key -> key.startsWith(FLOW_THRESHOLD_PREFIX));
-        Map<String, Double> flows = new TreeMap<>();
-        for (String key : overrides.stringPropertyNames()) {
-            flows.put(key.substring(FLOW_THRESHOLD_PREFIX.length()), s.decimal(key, 0.0, 1.0));
-        }
         return new AsrSettings(
                 s.required("asr.webhook-api-key", "ASR_WEBHOOK_API_KEY (or COGNIGY_API_KEY)"),
                 s.decimal("asr.confidence-threshold", 0.0, 1.0, "ASR_THRESHOLD"),
-                Map.copyOf(flows));
+                thresholds(s, properties, FLOW_THRESHOLD_PREFIX),
+                thresholds(s, properties, NODE_THRESHOLD_PREFIX),
+                missingConfidence(s),
+                (int) s.number("asr.max-clarifications", 0, 1_000),
+                Duration.ofSeconds(s.number("asr.clarification-window-seconds", 1, 86_400)),
+                s.text("asr.escalation-node"),
+                s.optional("asr.shadow-threshold").isPresent() ? s.decimal("asr.shadow-threshold", 0.0, 1.0) : null);
+    }
+
+    /** One threshold per id, from every key under {@code prefix}; each 0 to 1. */
+    private static Map<String, Double> thresholds(Settings s, PropertiesComponent properties, String prefix) {
+        Properties overrides = properties.loadProperties(key -> key.startsWith(prefix));
+        Map<String, Double> thresholds = new TreeMap<>();
+        for (String key : overrides.stringPropertyNames()) {
+            thresholds.put(key.substring(prefix.length()), s.decimal(key, 0.0, 1.0));
+        }
+        return Map.copyOf(thresholds);
+    }
+
+    private static MissingConfidence missingConfidence(Settings s) {
+        String raw = s.text("asr.missing-confidence");
+        try {
+            return MissingConfidence.valueOf(raw.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            s.problem("asr.missing-confidence must be reject, clarify or pass, was '" + raw + "'");
+            return MissingConfidence.REJECT;
+        }
     }
 
     /** The threshold of a flow: its own override, else the default. */
@@ -29,8 +66,22 @@ public record AsrSettings(String webhookApiKey, double defaultThreshold, Map<Str
         return flowThresholds.getOrDefault(flowId, defaultThreshold);
     }
 
+    /** The threshold of a node of a flow: the node's override, else the flow's, else the default. */
+    public double thresholdFor(String flowId, String nodeId) {
+        Double node = nodeId == null ? null : nodeThresholds.get(nodeId);
+        return node != null ? node : thresholdFor(flowId);
+    }
+
+    /** The shadow threshold, when one is set. */
+    public Optional<Double> shadow() {
+        return Optional.ofNullable(shadowThreshold);
+    }
+
     @Override
     public String toString() {
-        return "AsrSettings[defaultThreshold=" + defaultThreshold + ", flowThresholds=" + flowThresholds + "]";
+        return "AsrSettings[defaultThreshold=" + defaultThreshold + ", flowThresholds=" + flowThresholds
+                + ", nodeThresholds=" + nodeThresholds + ", missingConfidence=" + missingConfidence
+                + ", maxClarifications=" + maxClarifications + ", clarificationWindow=" + clarificationWindow
+                + ", escalationNode=" + escalationNode + ", shadowThreshold=" + shadowThreshold + "]";
     }
 }

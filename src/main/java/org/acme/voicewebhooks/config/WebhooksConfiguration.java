@@ -16,6 +16,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import org.acme.voicewebhooks.asr.AsrAnswers;
 import org.acme.voicewebhooks.asr.AsrSettings;
+import org.acme.voicewebhooks.asr.ClarificationGuard;
+import org.acme.voicewebhooks.asr.PostgresClarificationCount;
 import org.acme.voicewebhooks.bargein.BargeInAnswers;
 import org.acme.voicewebhooks.bargein.BargeInCommands;
 import org.acme.voicewebhooks.bargein.BargeInSettings;
@@ -145,9 +147,16 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("bargeInConfident", Predicate.class, new BargeInAnswers(bargeIn).confident());
         registry.bind("bargeInDuplicateKey", Expression.class, BargeInAnswers.duplicateKey());
         registry.bind("asrSettings", AsrSettings.class, asr);
-        AsrAnswers asrAnswers = new AsrAnswers(json, asr);
-        registry.bind("asrThreshold", Expression.class, asrAnswers.threshold());
+        // DUPLICATES_STORE=postgres: the reprompt loop guard counts in <prefix>_clarifications; its cleanup route binds to it
+        ClarificationGuard clarificationGuard = ClarificationGuard.from(settings, asr, database, sharedPrefix, metrics);
+        clarificationGuard.shared().ifPresent(count -> registry.bind("postgresClarificationCount",
+                PostgresClarificationCount.class, count));
+        AsrAnswers asrAnswers = new AsrAnswers(json, asr, clarificationGuard, metrics);
+        registry.bind("asrConfidenceRefused", Predicate.class, asrAnswers.confidenceRefused());
+        registry.bind("asrDecision", Expression.class, asrAnswers.decision());
         registry.bind("asrBelowThreshold", Predicate.class, asrAnswers.belowThreshold());
+        registry.bind("asrLoopGuardReached", Predicate.class, asrAnswers.loopGuardReached());
+        registry.bind("asrEscalation", Expression.class, asrAnswers.escalation());
         registry.bind("asrNextNode", Expression.class, asrAnswers.nextNode());
         // a bare JSON null parses to no event at all
         registry.bind("noEvent", Predicate.class, (Predicate) exchange -> exchange.getMessage().getBody() == null);

@@ -85,4 +85,24 @@ public final class WebhookMetrics {
     public void duplicateStoreFailure(String operation) {
         registry().counter("webhooks.duplicates.store.failures", "operation", operation).increment();
     }
+
+    /** A low-confidence utterance that got a clarification (counted in its session's window). */
+    public void asrClarification() {
+        registry().counter("asr.clarifications").increment();
+    }
+
+    /** A low-confidence utterance sent to asr.escalation-node: its session had its clarifications. */
+    public void asrEscalation() {
+        registry().counter("asr.escalations").increment();
+    }
+
+    /** An utterance the shadow threshold would have decided the other way. */
+    public void asrShadowDisagreement() {
+        registry().counter("asr.shadow.disagreements").increment();
+    }
+
+    /** The shared clarification count failed on {@code operation}; this instance's count decided instead. */
+    public void clarificationStoreFailure(String operation) {
+        registry().counter("asr.clarifications.store.failures", "operation", operation).increment();
+    }
 }

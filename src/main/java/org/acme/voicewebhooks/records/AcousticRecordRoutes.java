@@ -3,7 +3,7 @@ package org.acme.voicewebhooks.records;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
-import org.acme.voicewebhooks.asr.AsrAnswers;
+import org.acme.voicewebhooks.asr.AsrDecision;
 import org.acme.voicewebhooks.asr.AsrEvent;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.web.WebhookEvent;
@@ -42,7 +42,7 @@ public final class AcousticRecordRoutes extends RouteBuilder {
                 .errorHandler(noErrorHandler())
                 .process(exchange -> exchange.getMessage().setBody(acousticRecords.line(
                         exchange.getProperty(WebhookEvent.PROPERTY, AsrEvent.class),
-                        exchange.getProperty(AsrAnswers.THRESHOLD, Double.class)).getBytes(StandardCharsets.UTF_8)))
+                        exchange.getProperty(AsrDecision.PROPERTY, AsrDecision.class)).getBytes(StandardCharsets.UTF_8)))
                 // one file append per batch, not per record: opening the file per line was a third of the service's CPU
                 .aggregate(constant(true), AcousticBatch.collect())
                     .completionSize(BATCH_RECORDS)

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.acme.voicewebhooks.asr.AsrDecision;
 import org.acme.voicewebhooks.asr.AsrEvent;
 
 /**
@@ -36,7 +37,7 @@ public final class AcousticRecords {
     }
 
     /** The record's JSON line, with its line feed. */
-    public String line(AsrEvent event, double threshold) {
+    public String line(AsrEvent event, AsrDecision decision) {
         ObjectNode record = json.createObjectNode()
                 .put("timestamp", Instant.now(clock).toString())
                 .put("sessionId", event.sessionId())
@@ -47,7 +48,10 @@ public final class AcousticRecords {
         record.put("durationMs", audio == null ? null : audio.durationMs())
                 .put("sampleRate", audio == null ? null : audio.sampleRate())
                 .put("rawFeatures", audio == null ? null : audio.features())
-                .put("belowThreshold", event.confidence() < threshold);
+                .put("belowThreshold", decision.belowThreshold());
+        if (decision.shadowBelowThreshold() != null) {
+            record.put("shadowBelowThreshold", decision.shadowBelowThreshold());
+        }
         return record + "\n";
     }
 

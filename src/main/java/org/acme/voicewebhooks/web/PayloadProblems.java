@@ -12,6 +12,7 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import org.acme.voicewebhooks.asr.MissingConfidenceException;
 import org.apache.camel.component.bean.validator.BeanValidationException;
 
 /** Says what is wrong with a payload in one short line, naming the field but never echoing its value. */
@@ -31,6 +32,9 @@ public final class PayloadProblems {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof JacksonException || t instanceof NotAnObjectException) {
                 return new FailureAnswerProcessor.Answer(400, "Invalid JSON payload");
+            }
+            if (t instanceof MissingConfidenceException) {
+                return new FailureAnswerProcessor.Answer(400, "Missing confidence or session identifiers");
             }
             if (t instanceof BeanValidationException invalid) {
                 Set<Class<?>> kinds = invalid.getConstraintViolations().stream()

@@ -206,6 +206,49 @@ class SettingsTest {
     }
 
     @Test
+    void asrQualityDefaultsAreTheSpecs() {
+        AsrSettings asr = asr(Map.of("COGNIGY_API_KEY", "k"));
+
+        assertThat(asr.missingConfidence()).isEqualTo(AsrSettings.MissingConfidence.REJECT);
+        assertThat(asr.maxClarifications()).isEqualTo(2);
+        assertThat(asr.clarificationWindow()).isEqualTo(java.time.Duration.ofSeconds(300));
+        assertThat(asr.escalationNode()).isEqualTo("escalate-to-agent");
+        assertThat(asr.shadow()).isEmpty();
+        assertThat(asr.nodeThresholds()).isEmpty();
+    }
+
+    @Test
+    void perNodeThresholdsWinOverPerFlowOnesAndAreChecked() {
+        AsrSettings asr = asr(Map.of("COGNIGY_API_KEY", "k"), "asr.flow-threshold.billing", "0.6",
+                "asr.threshold.node.confirm-amount", "0.85");
+
+        assertThat(asr.thresholdFor("billing", "confirm-amount")).isEqualTo(0.85);
+        assertThat(asr.thresholdFor("billing", "other-node")).isEqualTo(0.6);
+        assertThat(asr.thresholdFor("other", "confirm-amount")).isEqualTo(0.85);
+        assertThat(asr.thresholdFor("other", null)).isEqualTo(0.75);
+        assertThatThrownBy(() -> asr(Map.of("COGNIGY_API_KEY", "k"), "asr.threshold.node.confirm-amount", "1.2"))
+                .hasMessageStartingWith("asr.threshold.node.confirm-amount must be a number from 0.0 to 1.0");
+    }
+
+    @Test
+    void invalidAsrQualitySettingsAreNamedInOneStart() {
+        assertThatThrownBy(() -> asr(Map.of("COGNIGY_API_KEY", "k"), "asr.missing-confidence", "ignore",
+                "asr.max-clarifications", "-1", "asr.clarification-window-seconds", "0", "asr.escalation-node", "",
+                "asr.shadow-threshold", "high"))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("asr.missing-confidence must be reject, clarify or pass, was 'ignore'")
+                .hasMessageContaining("asr.max-clarifications must be a whole number from 0 to 1000")
+                .hasMessageContaining("asr.clarification-window-seconds must be a whole number from 1 to 86400")
+                .hasMessageContaining("missing setting asr.escalation-node")
+                .hasMessageContaining("asr.shadow-threshold must be a number from 0.0 to 1.0");
+        assertThat(asr(Map.of("COGNIGY_API_KEY", "k"), "asr.missing-confidence", "Clarify", "asr.shadow-threshold", "0.6"))
+                .satisfies(asr -> {
+                    assertThat(asr.missingConfidence()).isEqualTo(AsrSettings.MissingConfidence.CLARIFY);
+                    assertThat(asr.shadow()).hasValue(0.6);
+                });
+    }
+
+    @Test
     void acousticDefaults() {
         AcousticSettings acoustic = AcousticSettings.from(shipped());
 
