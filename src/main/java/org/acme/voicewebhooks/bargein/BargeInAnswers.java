@@ -3,21 +3,12 @@ package org.acme.voicewebhooks.bargein;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
-import org.apache.camel.Predicate;
 import org.apache.camel.support.builder.ExpressionBuilder;
 
-/** The barge-in webhook's decisions, as plain Java expressions the route refers to by name (cheaper than OGNL). */
+/** The barge-in webhook's delivery key, as a plain Java expression the route refers to by name (cheaper than OGNL). */
 public final class BargeInAnswers {
 
-    private final double confidenceThreshold;
-
-    public BargeInAnswers(BargeInSettings settings) {
-        this.confidenceThreshold = settings.confidenceThreshold();
-    }
-
-    /** The interrupt is confident enough to reset the dialogue state. */
-    public Predicate confident() {
-        return exchange -> event(exchange).confidence() >= confidenceThreshold;
+    private BargeInAnswers() {
     }
 
     /** The same barge-in is the same session and timestamp. */

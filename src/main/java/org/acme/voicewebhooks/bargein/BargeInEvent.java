@@ -18,7 +18,9 @@ public record BargeInEvent(
         @NotNull String transcript,
         @NotNull Long timestamp,
         String userId,
-        String urlToken) implements WebhookEvent {
+        String urlToken,
+        /** The flow node whose prompt was playing, when the platform names it (bargein.protected-nodes). */
+        String nodeId) implements WebhookEvent {
 
     @Override
     public String logId() {

@@ -21,6 +21,7 @@ import org.acme.voicewebhooks.asr.PostgresClarificationCount;
 import org.acme.voicewebhooks.bargein.BargeInAnswers;
 import org.acme.voicewebhooks.bargein.BargeInCommands;
 import org.acme.voicewebhooks.bargein.BargeInSettings;
+import org.acme.voicewebhooks.bargein.BargeInVerdicts;
 import org.acme.voicewebhooks.cognigy.AccessTokenProcessor;
 import org.acme.voicewebhooks.cognigy.CamelTokenClient;
 import org.acme.voicewebhooks.cognigy.Budget;
@@ -144,7 +145,9 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 new DeadLetters(json, cognigy.baseUrl(), AcousticSettings.instanceName(settings), Clock.systemUTC()));
         registry.bind("bargeInSettings", BargeInSettings.class, bargeIn);
         registry.bind("bargeInCommands", BargeInCommands.class, new BargeInCommands(bargeIn));
-        registry.bind("bargeInConfident", Predicate.class, new BargeInAnswers(bargeIn).confident());
+        BargeInVerdicts verdicts = new BargeInVerdicts(bargeIn);
+        registry.bind("bargeInVerdict", Expression.class, verdicts.verdict());
+        registry.bind("bargeInBackchannelStopsTts", Predicate.class, verdicts.backchannelStopsTts());
         registry.bind("bargeInDuplicateKey", Expression.class, BargeInAnswers.duplicateKey());
         registry.bind("asrSettings", AsrSettings.class, asr);
         // DUPLICATES_STORE=postgres: the reprompt loop guard counts in <prefix>_clarifications; its cleanup route binds to it

@@ -39,6 +39,17 @@ public final class WebhookMetrics {
                 .register(registry()).record(took);
     }
 
+    /** A barge-in judged: genuine, backchannel, too_short, protected_prompt or low_confidence. */
+    public void bargeInInterrupt(String verdict) {
+        registry().counter("bargein.interrupts", "verdict", verdict).increment();
+    }
+
+    /** From a barge-in's arrival to Cognigy's acknowledgement of the stop-TTS command. */
+    public void bargeInStop(long ms) {
+        Timer.builder("bargein.stop").publishPercentileHistogram()
+                .register(registry()).record(ms, TimeUnit.MILLISECONDS);
+    }
+
     public void retry(String endpoint) {
         registry().counter("cognigy.retries", "endpoint", endpoint).increment();
     }

@@ -2,6 +2,7 @@ package org.acme.voicewebhooks.observe;
 
 import java.util.Set;
 
+import org.acme.voicewebhooks.bargein.BargeInVerdicts;
 import org.acme.voicewebhooks.web.LogSafe;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.Exchange;
@@ -21,7 +22,8 @@ public final class WebhookOutcomes extends EventNotifierSupport {
     public static final String ERROR = "webhookError";
     private static final Logger LOG = LoggerFactory.getLogger("webhook-outcomes");
     private static final Set<String> WEBHOOKS = Set.of("barge-in-webhook", "asr-confidence-webhook");
-    private static final String IGNORED = "{\"action\":\"ignored\",\"reason\":\"low_confidence\"}";
+    /** A barge-in state that was not reset starts so, whatever the reason (low_confidence, backchannel, ...). */
+    private static final String IGNORED = "{\"action\":\"ignored\",";
     private static final String ROUTED = "{\"message\":\"low_confidence_routed\"}";
 
     private final WebhookMetrics metrics;
@@ -57,6 +59,10 @@ public final class WebhookOutcomes extends EventNotifierSupport {
         String outcome = outcome(exchange, webhook, status);
         long ms = System.currentTimeMillis() - exchange.getClock().getCreated();
         metrics.webhook(webhook, outcome, status, ms);
+        String verdict = exchange.getProperty(BargeInVerdicts.PROPERTY, String.class);
+        if (verdict != null && webhook.equals("barge-in-webhook")) {
+            metrics.bargeInInterrupt(verdict);
+        }
 
         WebhookEvent payload = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
         String session = payload == null ? "-" : payload.logId();
@@ -81,7 +87,8 @@ public final class WebhookOutcomes extends EventNotifierSupport {
             return "rejected";
         }
         if (webhook.equals("barge-in-webhook")) {
-            return IGNORED.equals(exchange.getProperty("state", String.class)) ? "ignored" : "processed";
+            String state = exchange.getProperty("state", String.class);
+            return state != null && state.startsWith(IGNORED) ? "ignored" : "processed";
         }
         return ROUTED.equals(exchange.getMessage().getBody(String.class)) ? "low_confidence_routed" : "passed_through";
     }

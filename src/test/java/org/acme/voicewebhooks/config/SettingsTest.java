@@ -157,6 +157,43 @@ class SettingsTest {
                 .hasMessageContaining("bargein.confidence-threshold) must be a number");
     }
 
+    @Test
+    void bargeInVerdictDefaultsAreTheSpecs() {
+        BargeInSettings bargeIn = bargeIn(shipped());
+
+        assertThat(bargeIn.backchannelPhrases())
+                .containsExactlyInAnyOrder("ok", "okay", "uh huh", "mm hmm", "mhm", "yeah", "yes", "right", "sure");
+        assertThat(bargeIn.minWords()).isEqualTo(1);
+        assertThat(bargeIn.backchannelStopsTts()).isFalse();
+        assertThat(bargeIn.protectedNodes()).isEmpty();
+    }
+
+    @Test
+    void bargeInVerdictSettingsAreRead() {
+        BargeInSettings bargeIn = bargeIn(shipped("bargein.backchannel-phrases", "Got it., alright",
+                "bargein.min-words", "0", "bargein.backchannel-stops-tts", "TRUE",
+                "bargein.protected-nodes", " node-legal-disclosure ,node-terms"));
+
+        assertThat(bargeIn.backchannelPhrases()).containsExactlyInAnyOrder("got it", "alright");
+        assertThat(bargeIn.minWords()).isZero();
+        assertThat(bargeIn.backchannelStopsTts()).isTrue();
+        assertThat(bargeIn.protectedNodes()).containsExactlyInAnyOrder("node-legal-disclosure", "node-terms");
+        assertThat(bargeIn(shipped("bargein.backchannel-phrases", "")).backchannelPhrases()).isEmpty();
+    }
+
+    @Test
+    void invalidBargeInVerdictSettingsStopStartUpNamingEachOne() {
+        assertThatThrownBy(() -> bargeIn(shipped("bargein.backchannel-phrases", "okay, ?!",
+                "bargein.min-words", "-1", "bargein.backchannel-stops-tts", "sometimes",
+                "bargein.protected-nodes", "node-a,,node-b")))
+                .hasMessageContaining("bargein.backchannel-phrases: '?!' has no word to compare")
+                .hasMessageContaining("bargein.min-words must be a whole number from 0 to 100, was '-1'")
+                .hasMessageContaining("bargein.backchannel-stops-tts must be true or false, was 'sometimes'")
+                .hasMessageContaining("bargein.protected-nodes must be a comma-separated list without empty entries");
+        assertThatThrownBy(() -> bargeIn(shipped("bargein.min-words", "many")))
+                .hasMessageContaining("bargein.min-words must be a whole number");
+    }
+
     private static AsrSettings asr(Map<String, String> environment, String... overrides) {
         CamelContext context = context(environment, overrides);
         Settings settings = Settings.of(context);
