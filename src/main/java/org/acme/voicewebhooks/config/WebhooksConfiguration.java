@@ -41,6 +41,7 @@ import org.acme.voicewebhooks.duplicates.PostgresDeliveryWindow;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.acme.voicewebhooks.observe.WebhookRoutesHealthCheck;
+import org.acme.voicewebhooks.records.AcousticPrivacy;
 import org.acme.voicewebhooks.records.AcousticRecords;
 import org.acme.voicewebhooks.records.AcousticStream;
 import org.acme.voicewebhooks.records.AcousticSettings;
@@ -165,7 +166,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("noEvent", Predicate.class, (Predicate) exchange -> exchange.getMessage().getBody() == null);
         registry.bind("asrApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Cognigy-API-Key", asr.webhookApiKey()));
         registry.bind("acousticSettings", AcousticSettings.class, acoustic);
-        registry.bind("acousticRecords", AcousticRecords.class, new AcousticRecords(json, acoustic, Clock.systemUTC()));
+        registry.bind("acousticRecords", AcousticRecords.class,
+                new AcousticRecords(json, acoustic, Clock.systemUTC(), AcousticPrivacy.from(settings)));
         // DUPLICATES_STORE=postgres: one window for all instances; the cleanup route binds to it
         PostgresDeliveryWindow sharedWindow = PostgresDeliveryWindow.from(settings, database, sharedPrefix,
                 budget.budgetMs(), metrics).orElse(null);

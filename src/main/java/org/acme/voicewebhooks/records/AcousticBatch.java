@@ -3,7 +3,10 @@ package org.acme.voicewebhooks.records;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import org.acme.voicewebhooks.asr.AsrEvent;
+import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 
@@ -11,11 +14,35 @@ import org.apache.camel.Exchange;
 final class AcousticBatch {
 
     private final List<byte[]> lines = new ArrayList<>();
+    /** Per line: the session id as the webhook received it, and when the record was taken (epoch ms). */
+    private final List<String> sessions = new ArrayList<>();
+    private final List<Long> taken = new ArrayList<>();
     private long bytes;
 
     void add(byte[] line) {
+        add(line, null, 0);
+    }
+
+    void add(byte[] line, String sessionId, long takenAtMs) {
         lines.add(line);
+        sessions.add(sessionId);
+        taken.add(takenAtMs);
         bytes += line.length;
+    }
+
+    /** This batch without the lines of sessions erased after their record was taken; itself when none is. */
+    AcousticBatch without(Map<String, Long> erasedAtMs) {
+        if (erasedAtMs.isEmpty()) {
+            return this;
+        }
+        AcousticBatch kept = new AcousticBatch();
+        for (int i = 0; i < lines.size(); i++) {
+            Long erased = sessions.get(i) == null ? null : erasedAtMs.get(sessions.get(i));
+            if (erased == null || taken.get(i) > erased) {
+                kept.add(lines.get(i), sessions.get(i), taken.get(i));
+            }
+        }
+        return kept.records() == records() ? this : kept;
     }
 
     int records() {
@@ -44,7 +71,9 @@ final class AcousticBatch {
             if (batch == null) {
                 into.getMessage().setBody(new AcousticBatch());
             }
-            into.getMessage().getBody(AcousticBatch.class).add(line);
+            AsrEvent event = record.getProperty(WebhookEvent.PROPERTY, AsrEvent.class);
+            into.getMessage().getBody(AcousticBatch.class).add(line, event == null ? null : event.sessionId(),
+                    record.getClock().getCreated());
             return into;
         };
     }

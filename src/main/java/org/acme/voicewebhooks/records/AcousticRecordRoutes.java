@@ -1,17 +1,26 @@
 package org.acme.voicewebhooks.records;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
 import org.acme.voicewebhooks.asr.AsrDecision;
 import org.acme.voicewebhooks.asr.AsrEvent;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.acme.voicewebhooks.web.WebhookErrorHandling;
 import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.web.WebhookException;
 import org.apache.camel.BeanInject;
+import org.apache.camel.Exchange;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.GenericFileFilter;
 
-/** Writes acoustic records to rolling files and deletes files past their retention. Records never go to the log. */
+/**
+ * Writes acoustic records to rolling files, deletes files past their retention and erases a session's records on
+ * request. Records never go to the log.
+ */
 public final class AcousticRecordRoutes extends RouteBuilder {
 
     /** Records a batch collects at most before it is written. */
@@ -23,6 +32,11 @@ public final class AcousticRecordRoutes extends RouteBuilder {
     private AcousticRecords acousticRecords;
     @BeanInject
     private WebhookMetrics webhookMetrics;
+
+    @PropertyInject(value = "admin.api-key", defaultValue = "")
+    private String adminKey;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Clock clock = Clock.systemUTC();
 
@@ -54,11 +68,21 @@ public final class AcousticRecordRoutes extends RouteBuilder {
                     .forceCompletionOnStop().completeAllOnStop()
                     .process(exchange -> {
                         AcousticBatch batch = exchange.getMessage().getBody(AcousticBatch.class);
-                        if (stream == null || !stream.publish(batch)) {
+                        if (stream == null || !stream.publish(writer.unerased(batch))) {
                             writer.write(batch);
                         }
                     }).id("append-records")
                 .end();
+
+        if (!adminKey.isBlank()) {
+            from("platform-http:{{admin.path}}/acoustic-records?httpMethodRestrict=DELETE")
+                    .routeId("acoustic-record-erase").routeConfigurationId(WebhookErrorHandling.ADMIN)
+                    .description("Erase every record of one session from this instance's record files, and drop its "
+                            + "records still waiting for their write")
+                    .process("adminApiKey")
+                    .process(exchange -> erase(exchange, writer))
+                    .log("acoustic records of a session erased: ${body}");
+        }
 
         if (settings.retentionDays() > 0) {
             long keepMs = settings.retentionDays() * 86_400_000L;
@@ -71,5 +95,17 @@ public final class AcousticRecordRoutes extends RouteBuilder {
                     .description("Delete acoustic record files older than the retention")
                     .log("acoustic records file ${header.CamelFileName} is past its retention; deleted");
         }
+    }
+
+    /** Answers {"sessionId":…,"removed":<lines>}; 400 without a sessionId. */
+    private void erase(Exchange exchange, AcousticRecordWriter writer) throws IOException {
+        String sessionId = exchange.getMessage().getHeader("sessionId", String.class);
+        if (sessionId == null || sessionId.isBlank()) {
+            throw new WebhookException(400, "Missing sessionId");
+        }
+        int removed = writer.erase(sessionId, acousticRecords.recordedSessionId(sessionId));
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setBody(JSON.createObjectNode().put("sessionId", sessionId).put("removed", removed).toString());
     }
 }

@@ -4,14 +4,29 @@ import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.WRITE;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.slf4j.Logger;
@@ -28,6 +43,9 @@ final class AcousticRecordWriter {
     static final int ATTEMPTS = 3;
 
     private static final Logger LOG = LoggerFactory.getLogger("acoustic-records");
+    /** How long an erasure drops the session's records that were taken before it and come late. */
+    static final Duration ERASURE_MEMORY = Duration.ofMinutes(10);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Opens a record file for reading its tail and writing. */
     interface Opener {
@@ -39,6 +57,8 @@ final class AcousticRecordWriter {
     private final WebhookMetrics metrics;
     private final Opener opener;
     private final Duration backoff;
+    /** Sessions erased lately, by the session id as received, with when (epoch ms). */
+    private final Map<String, Long> erasedAtMs = new HashMap<>();
 
     AcousticRecordWriter(Path dir, AcousticRecords records, WebhookMetrics metrics) {
         // no APPEND: it excludes READ, and this writer is the only one of its files (one per instance, one batch at a time)
@@ -55,6 +75,10 @@ final class AcousticRecordWriter {
 
     /** Appends the batch whole, or counts its records as lost; true when they are on disk. */
     synchronized boolean write(AcousticBatch batch) {
+        batch = unerased(batch);
+        if (batch.records() == 0) {
+            return true;
+        }
         String name = null;
         for (int attempt = 1; ; attempt++) {
             try {
@@ -77,6 +101,114 @@ final class AcousticRecordWriter {
             metrics.acousticRecords(batch.records(), batch.bytes());
             return true;
         }
+    }
+
+    /**
+     * The batch without the records of sessions erased after those records were taken (they waited in the aggregator
+     * or in a RabbitMQ outage when the erasure ran). An erasure is remembered for {@link #ERASURE_MEMORY}: far longer
+     * than a record waits for its write.
+     */
+    synchronized AcousticBatch unerased(AcousticBatch batch) {
+        if (!erasedAtMs.isEmpty()) {
+            long forgetBefore = System.currentTimeMillis() - ERASURE_MEMORY.toMillis();
+            erasedAtMs.values().removeIf(at -> at < forgetBefore);
+        }
+        return batch.without(erasedAtMs);
+    }
+
+    /**
+     * Removes every line of the session from every record file this instance wrote, each file between two batches (the lock
+     * is held per file, so a long erasure never holds the writes for long): a file that holds one is copied without
+     * those lines to a temporary file, synced, given the original's modification time (its retention stays) and moved
+     * over it atomically, so a reader sees the old file or the new one, never a torn line. Records of the session
+     * still waiting for their write are dropped when they come. Returns the lines removed from the files.
+     *
+     * @param sessionId the session id as the webhook received it
+     * @param recorded  the same id as the record lines carry it
+     */
+    int erase(String sessionId, String recorded) throws IOException {
+        synchronized (this) {
+            // first: a batch written from now on leaves the session out, so a file erased stays erased
+            erasedAtMs.put(sessionId, System.currentTimeMillis());
+        }
+        byte[] needle = ("\"sessionId\":" + JSON.writeValueAsString(recorded)).getBytes(StandardCharsets.UTF_8);
+        int removed = 0;
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(dir)) {
+            // this instance's files only: rewriting a file another instance appends to could lose its batch
+            files = listed.filter(f -> records.isMine(f.getFileName().toString())).sorted().toList();
+        }
+        for (Path file : files) {
+            synchronized (this) {
+                int fromFile = eraseFrom(file, needle);
+                if (fromFile > 0) {
+                    records.reread();
+                }
+                removed += fromFile;
+            }
+        }
+        return removed;
+    }
+
+    /** Rewrites the file without the lines holding the needle; untouched when it has none. */
+    private int eraseFrom(Path file, byte[] needle) throws IOException {
+        Path temp = file.resolveSibling(".erasing-" + file.getFileName() + ".tmp");
+        int removed = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 65_536);
+                OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp, CREATE, WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING), 65_536)) {
+            ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+            for (int b = in.read(); ; b = in.read()) {
+                if (b >= 0) {
+                    line.write(b);
+                }
+                if ((b == '\n' || b < 0) && line.size() > 0) {
+                    // an unfinished last line stays as it is: the next append cuts it off
+                    if (contains(line.toByteArray(), needle)) {
+                        removed++;
+                    } else {
+                        line.writeTo(out);
+                    }
+                    line.reset();
+                }
+                if (b < 0) {
+                    break;
+                }
+            }
+        } catch (NoSuchFileException gone) {
+            // the retention deleted it meanwhile: its lines are gone too
+            Files.deleteIfExists(temp);
+            return 0;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+        if (removed == 0) {
+            Files.delete(temp);
+            return 0;
+        }
+        try (FileChannel synced = FileChannel.open(temp, WRITE)) {
+            synced.force(true);
+        }
+        Files.setLastModifiedTime(temp, Files.getLastModifiedTime(file));
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return removed;
+    }
+
+    private static boolean contains(byte[] line, byte[] needle) {
+        outer:
+        for (int i = 0; i <= line.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (line[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** One append; the file ends in a whole line before it and after it, whatever fails in between. */

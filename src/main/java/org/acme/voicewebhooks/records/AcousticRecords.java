@@ -25,24 +25,35 @@ public final class AcousticRecords {
     private final ObjectMapper json;
     private final AcousticSettings settings;
     private final Clock clock;
+    private final AcousticPrivacy privacy;
 
     private String slot;
     private int sequence;
     private long size;
 
     public AcousticRecords(ObjectMapper json, AcousticSettings settings, Clock clock) {
+        this(json, settings, clock, AcousticPrivacy.off());
+    }
+
+    public AcousticRecords(ObjectMapper json, AcousticSettings settings, Clock clock, AcousticPrivacy privacy) {
         this.json = json;
         this.settings = settings;
         this.clock = clock;
+        this.privacy = privacy;
+    }
+
+    /** The session id as this service's records carry it (pseudonymised with a key). */
+    public String recordedSessionId(String sessionId) {
+        return privacy.sessionId(sessionId);
     }
 
     /** The record's JSON line, with its line feed. */
     public String line(AsrEvent event, AsrDecision decision) {
         ObjectNode record = json.createObjectNode()
                 .put("timestamp", Instant.now(clock).toString())
-                .put("sessionId", event.sessionId())
+                .put("sessionId", privacy.sessionId(event.sessionId()))
                 .put("flowId", event.flowId())
-                .put("utterance", event.asr().text())
+                .put("utterance", privacy.utterance(event.asr().text()))
                 .put("confidence", event.confidence());
         AsrEvent.Audio audio = event.audio();
         record.put("durationMs", audio == null ? null : audio.durationMs())
@@ -68,6 +79,17 @@ public final class AcousticRecords {
         }
         size += bytes;
         return name(sequence);
+    }
+
+    /** Files were rewritten (a session erased): the next line reads the current file's size from disk again. */
+    synchronized void reread() {
+        slot = null;
+    }
+
+    /** Whether a file is one of this instance's record files (on a shared volume the others' are theirs to change). */
+    public boolean isMine(String fileName) {
+        int slotLength = settings.timeSlot().format(clock.instant()).length();
+        return fileName.matches("acoustic-.{" + slotLength + "}-" + Pattern.quote(settings.instanceName()) + "(?:-\\d+)?\\.jsonl");
     }
 
     private String name(int n) {

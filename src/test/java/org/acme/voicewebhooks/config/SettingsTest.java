@@ -14,6 +14,7 @@ import org.acme.voicewebhooks.bargein.BargeInSettings;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
 import org.acme.voicewebhooks.duplicates.PostgresDeliveryWindow;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
+import org.acme.voicewebhooks.records.AcousticPrivacy;
 import org.acme.voicewebhooks.records.AcousticSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -295,6 +296,22 @@ class SettingsTest {
         assertThat(acoustic.retentionDays()).isEqualTo(30);
         assertThat(acoustic.timeSlot().format(Instant.parse("2026-11-22T14:05:00Z"))).isEqualTo("2026-11-22T14");
         assertThat(acoustic.instanceName()).isNotBlank().matches("[A-Za-z0-9._-]+");
+    }
+
+    @Test
+    void acousticRecordsAreRedactedByDefaultAndAShortPseudonymisationKeyStopsStartUpUnnamed() {
+        Settings defaults = shipped();
+        assertThat(checked(defaults, AcousticPrivacy.from(defaults)).toString())
+                .isEqualTo("AcousticPrivacy[redact=true, pseudonymised=false]");
+        Settings keyed = Settings.of(context(Map.of("ACOUSTIC_PSEUDONYMISE_KEY", "a-long-enough-key-4711")));
+        assertThat(checked(keyed, AcousticPrivacy.from(keyed)).sessionId("s-1")).matches("[0-9a-f]{64}");
+
+        Settings shortKey = shipped("acoustic.pseudonymise-key", "short-key", "acoustic.redact", "maybe");
+        AcousticPrivacy.from(shortKey);
+        assertThatThrownBy(shortKey::stopIfInvalid)
+                .hasMessageContaining("acoustic.redact must be true or false")
+                .hasMessageContaining("ACOUSTIC_PSEUDONYMISE_KEY (setting acoustic.pseudonymise-key) must be at least 16")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("short-key"));
     }
 
     private static java.util.Optional<org.acme.voicewebhooks.cognigy.RateLimitSettings> rateLimit(Map<String, String> environment,
