@@ -6,11 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
+import org.acme.voicewebhooks.config.SharedTable;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,24 +38,21 @@ public final class PostgresClarificationCount {
 
     private final DataSource dataSource;
     private final String table;
-    private final long retryMs;
-    private final WebhookMetrics metrics;
-    private final Clock clock;
     private final String countSql;
     private final String expiredSql;
-    private volatile boolean tableReady;
-    private final AtomicBoolean down = new AtomicBoolean();
-    private final AtomicLong retryAt = new AtomicLong();
+    private final SharedTable shared;
 
     public PostgresClarificationCount(DataSource dataSource, String table, long retryMs, WebhookMetrics metrics, Clock clock) {
-        if (!table.matches("[a-z][a-z0-9_]*")) {
-            throw new IllegalArgumentException("table must be a plain lower-case name, was '" + table + "'");
-        }
+        this.shared = new SharedTable(table, new String[] {
+            "CREATE TABLE IF NOT EXISTS " + table + " ("
+                    + "session_id text PRIMARY KEY, "
+                    + "clarifications integer NOT NULL, "
+                    + "window_ends timestamptz NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS " + table + "_window_ends ON " + table + " (window_ends)"},
+                LOG, "clarification count", "each instance counts its own clarifications until it answers again",
+                "the shared count decides", retryMs, clock, metrics::clarificationStoreFailure);
         this.dataSource = dataSource;
         this.table = table;
-        this.retryMs = retryMs;
-        this.metrics = metrics;
-        this.clock = clock;
         // one statement: a concurrent count of the same session waits for the row lock and then sees the new count
         this.countSql = "INSERT INTO " + table + " AS c (session_id, clarifications, window_ends)"
                 + " VALUES (?, 1, now() + ? * interval '1 millisecond')"
@@ -73,13 +69,11 @@ public final class PostgresClarificationCount {
 
     /** Counts one more clarification of the session unless it had {@code max} within the window. */
     public Count count(String sessionId, int max, long windowMs) {
-        if (!mayTry()) {
+        if (!shared.mayTry()) {
             return Count.UNAVAILABLE;
         }
         try (Connection connection = dataSource.getConnection()) {
-            if (!tableReady) {
-                createTable(connection);
-            }
+            shared.ensureCreated(connection);
             Count count;
             try (PreparedStatement upsert = connection.prepareStatement(countSql)) {
                 upsert.setString(1, sessionId);
@@ -89,76 +83,27 @@ public final class PostgresClarificationCount {
                     count = counted.next() ? Count.COUNTED : Count.LIMIT_REACHED;
                 }
             }
-            if (down.compareAndSet(true, false)) {
-                LOG.info("clarification count PostgreSQL answers again: table={}; the shared count decides", table);
-            }
+            shared.answered();
             return count;
         } catch (SQLException | RuntimeException e) {
-            failed("count", e);
+            shared.failed("count", e);
             return Count.UNAVAILABLE;
         }
     }
 
     /** Deletes the sessions whose window is over; how many, or -1 while PostgreSQL fails. */
     public int removeExpired() {
-        if (!mayTry()) {
+        if (!shared.mayTry()) {
             return -1;
         }
         try (Connection connection = dataSource.getConnection()) {
-            if (!tableReady) {
-                createTable(connection);
-            }
+            shared.ensureCreated(connection);
             try (Statement delete = connection.createStatement()) {
                 return delete.executeUpdate(expiredSql);
             }
         } catch (SQLException | RuntimeException e) {
-            failed("cleanup", e);
+            shared.failed("cleanup", e);
             return -1;
-        }
-    }
-
-    /** While PostgreSQL fails, one call per retry interval tries it; the others go straight to the local count. */
-    private boolean mayTry() {
-        if (!down.get()) {
-            return true;
-        }
-        long now = clock.millis();
-        long at = retryAt.get();
-        return now >= at && retryAt.compareAndSet(at, now + retryMs);
-    }
-
-    private void failed(String operation, Exception e) {
-        retryAt.set(clock.millis() + retryMs);
-        metrics.clarificationStoreFailure(operation);
-        if (down.compareAndSet(false, true)) {
-            // the exception's class and SQL state only: a message may name hosts or users
-            LOG.warn("clarification count PostgreSQL failed on {}: table={} error={} sqlState={}; each instance counts "
-                    + "its own clarifications until it answers again", operation, table, e.getClass().getName(),
-                    e instanceof SQLException sql ? sql.getSQLState() : null);
-        }
-    }
-
-    /** Makes the table once; an advisory lock keeps instances starting together from racing on the catalog. */
-    private synchronized void createTable(Connection connection) throws SQLException {
-        if (tableReady) {
-            return;
-        }
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement ddl = connection.createStatement()) {
-            ddl.execute("SELECT pg_advisory_xact_lock(hashtext('" + table + "'))");
-            ddl.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
-                    + "session_id text PRIMARY KEY, "
-                    + "clarifications integer NOT NULL, "
-                    + "window_ends timestamptz NOT NULL)");
-            ddl.execute("CREATE INDEX IF NOT EXISTS " + table + "_window_ends ON " + table + " (window_ends)");
-            connection.commit();
-            tableReady = true;
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
         }
     }
 }

@@ -8,12 +8,11 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 import javax.sql.DataSource;
 
 import org.acme.voicewebhooks.config.Settings;
+import org.acme.voicewebhooks.config.SharedTable;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,33 +57,34 @@ public final class PostgresDeliveryWindow {
     private final long windowMs;
     private final long leaseMs;
     private final long pollMs;
-    private final long retryMs;
     private final long cleanupMs;
-    private final WebhookMetrics metrics;
-    private final Clock clock;
     private final String claimSql;
     private final String findSql;
     private final String answerSql;
     private final String forgetSql;
     private final String expiredSql;
-    private volatile boolean tableReady;
-    private final AtomicBoolean down = new AtomicBoolean();
-    private final AtomicLong retryAt = new AtomicLong();
+    private final SharedTable shared;
 
     public PostgresDeliveryWindow(DataSource dataSource, String table, Duration window, Duration lease, long pollMs,
             long retryMs, long cleanupMs, WebhookMetrics metrics, Clock clock) {
-        if (!table.matches("[a-z][a-z0-9_]*")) {
-            throw new IllegalArgumentException("table must be a plain lower-case name, was '" + table + "'");
-        }
+        this.shared = new SharedTable(table, new String[] {
+            "CREATE TABLE IF NOT EXISTS " + table + " ("
+                    + "key text PRIMARY KEY, "
+                    + "owner text NOT NULL, "
+                    + "status integer, "            // null while the first delivery is in flight
+                    + "content_type text, "
+                    + "body text, "
+                    + "first_seen timestamptz NOT NULL, "
+                    + "expires_at timestamptz NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS " + table + "_expires_at ON " + table + " (expires_at)"},
+                LOG, "duplicate store", "each instance's own window decides until it answers again",
+                "the shared window decides", retryMs, clock, metrics::duplicateStoreFailure);
         this.dataSource = dataSource;
         this.table = table;
         this.windowMs = window.toMillis();
         this.leaseMs = lease.toMillis();
         this.pollMs = pollMs;
-        this.retryMs = retryMs;
         this.cleanupMs = cleanupMs;
-        this.metrics = metrics;
-        this.clock = clock;
         // one statement: a concurrent insert of the same key waits for the first and then updates nothing (no error)
         this.claimSql = "INSERT INTO " + table + " AS d (key, owner, first_seen, expires_at)"
                 + " VALUES (?, ?, now(), now() + ? * interval '1 millisecond')"
@@ -226,70 +226,17 @@ public final class PostgresDeliveryWindow {
     }
 
     private Seen call(String operation, Work work) {
-        if (!mayTry()) {
+        if (!shared.mayTry()) {
             return Seen.UNAVAILABLE;
         }
         try (Connection connection = dataSource.getConnection()) {
-            if (!tableReady) {
-                createTable(connection);
-            }
+            shared.ensureCreated(connection);
             Seen seen = work.on(connection);
-            if (down.compareAndSet(true, false)) {
-                LOG.info("duplicate store PostgreSQL answers again: table={}; the shared window decides", table);
-            }
+            shared.answered();
             return seen;
         } catch (SQLException | RuntimeException e) {
-            failed(operation, e);
+            shared.failed(operation, e);
             return Seen.UNAVAILABLE;
-        }
-    }
-
-    /** While PostgreSQL fails, one call per retry interval tries it; the others go straight to the local window. */
-    private boolean mayTry() {
-        if (!down.get()) {
-            return true;
-        }
-        long now = clock.millis();
-        long at = retryAt.get();
-        return now >= at && retryAt.compareAndSet(at, now + retryMs);
-    }
-
-    private void failed(String operation, Exception e) {
-        retryAt.set(clock.millis() + retryMs);
-        metrics.duplicateStoreFailure(operation);
-        if (down.compareAndSet(false, true)) {
-            // the exception's class and SQL state only: a message may name hosts or users
-            LOG.warn("duplicate store PostgreSQL failed on {}: table={} error={} sqlState={}; each instance's own window "
-                    + "decides until it answers again", operation, table, e.getClass().getName(),
-                    e instanceof SQLException sql ? sql.getSQLState() : null);
-        }
-    }
-
-    /** Makes the table once; an advisory lock keeps instances starting together from racing on the catalog. */
-    private synchronized void createTable(Connection connection) throws SQLException {
-        if (tableReady) {
-            return;
-        }
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try (Statement ddl = connection.createStatement()) {
-            ddl.execute("SELECT pg_advisory_xact_lock(hashtext('" + table + "'))");
-            ddl.execute("CREATE TABLE IF NOT EXISTS " + table + " ("
-                    + "key text PRIMARY KEY, "
-                    + "owner text NOT NULL, "
-                    + "status integer, "            // null while the first delivery is in flight
-                    + "content_type text, "
-                    + "body text, "
-                    + "first_seen timestamptz NOT NULL, "
-                    + "expires_at timestamptz NOT NULL)");
-            ddl.execute("CREATE INDEX IF NOT EXISTS " + table + "_expires_at ON " + table + " (expires_at)");
-            connection.commit();
-            tableReady = true;
-        } catch (SQLException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
         }
     }
 }
