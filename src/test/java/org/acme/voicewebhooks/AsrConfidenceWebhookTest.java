@@ -118,6 +118,33 @@ class AsrConfidenceWebhookTest extends WebhookTestSupport {
     }
 
     @Test
+    void anErrorAnswerAndADuplicatesAnswerHaveALengthToo() {
+        HttpResponse<String> invalid = send(HttpRequest.newBuilder(url(WEBHOOK))
+                .header("Content-Type", "application/json")
+                .header("X-Cognigy-API-Key", ASR_WEBHOOK_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sessionId\":\"s-len\"}")));
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(invalid.headers().firstValue("Transfer-Encoding")).isEmpty();
+        assertThat(invalid.headers().firstValueAsLong("Content-Length")).hasValue(invalid.body().length());
+
+        String delivery = sample("asr-high-confidence.json").replace("sess_41c2", "sess_len");
+        HttpResponse<String> first = null;
+        for (int copy = 0; copy < 2; copy++) {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(url(WEBHOOK))
+                    .header("Content-Type", "application/json")
+                    .header("X-Cognigy-API-Key", ASR_WEBHOOK_KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString(delivery)));
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.headers().firstValue("Transfer-Encoding")).isEmpty();
+            assertThat(answer.headers().firstValueAsLong("Content-Length")).hasValue(answer.body().length());
+            if (first != null) {
+                assertThat(answer.body()).isEqualTo(first.body()).isNotEmpty();
+            }
+            first = answer;
+        }
+    }
+
+    @Test
     void aFormBodyIsNotJson() {
         HttpResponse<String> answer = send(HttpRequest.newBuilder(url(WEBHOOK))
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -165,24 +165,30 @@ public final class CognigyClientRoutes extends RouteBuilder {
     /** A call route; {@code ratePriority}, when given, overrides the rate-limit priority of the command's name. */
     private void call(String uri, String id, String configuration, String description,
             CognigyRateLimiter.Priority ratePriority) {
-        RouteDefinition route = from(uri).routeId(id).routeConfigurationId(configuration)
+        // a step before the call and one after it: redelivery copies the exchange at every step of this route
+        from(uri).routeId(id).routeConfigurationId(configuration)
                 .description(description)
-                .removeHeaders("*")
-                .removeProperty(AccessTokenProcessor.TOKEN_SENT)
-                .removeProperty(Budget.ATTEMPTS)
-                .removeProperty(Budget.OUT_OF_TIME)
-                .setProperty(BODY, body());
+                .process(exchange -> beforeCall(exchange, ratePriority))
+                .to(ATTEMPT)
+                .process(this::compactAnswer);
+    }
+
+    /** No inbound header reaches Cognigy, no earlier call's token or attempts count; the body is kept for each attempt. */
+    private static void beforeCall(Exchange exchange, CognigyRateLimiter.Priority ratePriority) {
+        exchange.getMessage().getHeaders().clear();
+        exchange.removeProperty(AccessTokenProcessor.TOKEN_SENT);
+        exchange.removeProperty(Budget.ATTEMPTS);
+        exchange.removeProperty(Budget.OUT_OF_TIME);
+        exchange.setProperty(BODY, exchange.getMessage().getBody());
         if (ratePriority != null) {
-            route.setProperty(CognigyRateLimiter.PRIORITY, constant(ratePriority));
+            exchange.setProperty(CognigyRateLimiter.PRIORITY, ratePriority);
         }
-        route.to(ATTEMPT)
-                .process(this::compactAnswer)
-                .removeHeaders("*");
     }
 
     /** Cognigy's answer as compact JSON to embed in ours: empty is null, non-JSON text becomes a JSON string. */
     private void compactAnswer(Exchange exchange) throws IOException {
         String body = exchange.getMessage().getBody(String.class);
+        exchange.getMessage().getHeaders().clear();
         if (body == null || body.isBlank()) {
             exchange.getMessage().setBody("null");
             return;

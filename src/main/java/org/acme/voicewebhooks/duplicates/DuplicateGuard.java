@@ -1,5 +1,6 @@
 package org.acme.voicewebhooks.duplicates;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -16,6 +18,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.acme.voicewebhooks.cognigy.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetSpentException;
+import org.acme.voicewebhooks.web.JsonAnswerProcessor;
 import org.acme.voicewebhooks.web.NotAnObjectException;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.observe.WebhookOutcomes;
@@ -49,19 +52,36 @@ public final class DuplicateGuard implements Processor {
     /** Marks a wait for another instance that outlasted the budget: the copies waiting here time out too. */
     private static final Answer TIMED_OUT = new Answer(504, "application/json", "{}");
 
+    /** Distinct answers kept as one shared instance each: webhook answers are a handful of bodies, not one per delivery. */
+    private static final int CANONICAL_ANSWERS = 1024;
+
+    /** What the window holds for a delivery: the delivery still in flight, or its answer. */
+    sealed interface Entry permits Delivery, Answer {
+    }
+
     /** The answer a delivery got, to give again. */
-    public record Answer(int status, String contentType, String body) {
+    public record Answer(int status, String contentType, String body) implements Entry {
 
         boolean failed() {
             return status >= 500;
         }
     }
 
-    /** A delivery's answer once it has one, and how many duplicates wait for it now. */
-    private record Delivery(CompletableFuture<Answer> answer, AtomicInteger waiters) {
+    /** A delivery in flight: its answer once it has one, and how many duplicates wait for it now. */
+    private record Delivery(CompletableFuture<Answer> answer, AtomicInteger waiters) implements Entry {
     }
 
-    private final Cache<String, Delivery> deliveries;
+    /** A delivery's key in the window: 128 bits of its SHA-256, 32 bytes a key whatever the caller's ids. */
+    record WindowKey(long high, long low) {
+
+        static WindowKey of(String key) {
+            ByteBuffer hash = ByteBuffer.wrap(sha256().digest(key.getBytes(StandardCharsets.UTF_8)));
+            return new WindowKey(hash.getLong(), hash.getLong());
+        }
+    }
+
+    private final Cache<WindowKey, Entry> deliveries;
+    private final ConcurrentHashMap<Answer, Answer> canonical = new ConcurrentHashMap<>();
     private final int maxWaiters;
     private final IdempotentRepository shared;
     private final PostgresDeliveryWindow sharedWindow;
@@ -84,14 +104,19 @@ public final class DuplicateGuard implements Processor {
     @Override
     public void process(Exchange exchange) throws Exception {
         String key = exchange.getProperty(KEY, String.class);
+        WindowKey windowKey = WindowKey.of(key);
         Delivery mine = new Delivery(new CompletableFuture<>(), new AtomicInteger());
-        Delivery first = deliveries.asMap().putIfAbsent(key, mine);
-        if (first != null) {
-            answerDuplicate(exchange, first);
+        Entry first = deliveries.asMap().putIfAbsent(windowKey, mine);
+        if (first instanceof Answer answered) {
+            answerWith(exchange, answered);
+            return;
+        }
+        if (first instanceof Delivery inFlight) {
+            answerDuplicate(exchange, inFlight);
             return;
         }
         if (sharedWindow != null) {
-            claimShared(exchange, key, mine);
+            claimShared(exchange, key, windowKey, mine);
             return;
         }
         boolean inShared = false;
@@ -99,7 +124,7 @@ public final class DuplicateGuard implements Processor {
             try {
                 inShared = shared.add(key);
                 if (!inShared) {
-                    mine.answer().complete(ELSEWHERE);
+                    answered(windowKey, mine, ELSEWHERE);
                     answerAgain(exchange, ELSEWHERE, "duplicate");
                     return;
                 }
@@ -108,7 +133,7 @@ public final class DuplicateGuard implements Processor {
                 storeFailed(exchange, "add", key, e);
             }
         }
-        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, mine, inShared, null));
+        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, windowKey, mine, inShared, null));
     }
 
     /**
@@ -116,23 +141,23 @@ public final class DuplicateGuard implements Processor {
      * cannot be asked); else it gets the answer another instance stored, waiting for it while that
      * instance is still in flight (this copy stands for the first one here; the others wait on it).
      */
-    private void claimShared(Exchange exchange, String key, Delivery mine) throws InterruptedException {
+    private void claimShared(Exchange exchange, String key, WindowKey windowKey, Delivery mine) throws InterruptedException {
         String owner = instanceId + ":" + exchange.getExchangeId();
         try {
             PostgresDeliveryWindow.Seen seen = sharedWindow.claim(key, owner);
             while (true) {
                 switch (seen.state()) {
                     case WON -> {
-                        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, mine, false, owner));
+                        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, windowKey, mine, false, owner));
                         return;
                     }
                     case UNAVAILABLE -> {
                         // the store is down: this instance's window decides alone
-                        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, mine, false, null));
+                        exchange.getExchangeExtension().addOnCompletion(new FirstAnswer(key, windowKey, mine, false, null));
                         return;
                     }
                     case ANSWERED -> {
-                        mine.answer().complete(seen.answer());
+                        answered(windowKey, mine, seen.answer());
                         answerAgain(exchange, seen.answer(), "duplicate");
                         return;
                     }
@@ -141,7 +166,7 @@ public final class DuplicateGuard implements Processor {
                         // copies wait on it, within duplicates.max-waiters
                         long left = budget.remainingMs(exchange);
                         if (left <= 0) {
-                            giveUp(key, mine, TIMED_OUT);
+                            giveUp(windowKey, mine, TIMED_OUT);
                             throw new BudgetSpentException(budget.budgetMs());
                         }
                         if (seen.state() == PostgresDeliveryWindow.State.IN_FLIGHT) {
@@ -154,28 +179,37 @@ public final class DuplicateGuard implements Processor {
                 }
             }
         } catch (InterruptedException | RuntimeException e) {
-            giveUp(key, mine, TIMED_OUT);   // never leave copies here waiting on an answer that cannot come
+            giveUp(windowKey, mine, TIMED_OUT);   // never leave copies here waiting on an answer that cannot come
             throw e;
         }
     }
 
     /** No answer from the other instance: copies waiting here get the same, and later ones ask the shared window. */
-    private void giveUp(String key, Delivery mine, Answer why) {
-        deliveries.asMap().remove(key, mine);
+    private void giveUp(WindowKey windowKey, Delivery mine, Answer why) {
+        deliveries.asMap().remove(windowKey, mine);
         mine.answer().complete(why);
+    }
+
+    /** The delivery's copies get its answer; the window keeps only the answer, shared with every equal one. */
+    private void answered(WindowKey windowKey, Delivery mine, Answer answer) {
+        mine.answer().complete(answer);
+        Answer kept = canonical.size() < CANONICAL_ANSWERS ? canonical.computeIfAbsent(answer, a -> a) : answer;
+        deliveries.asMap().replace(windowKey, mine, kept);
     }
 
     /** Gives the first delivery's answer to its copies as soon as its webhook route has it, or at the latest when done. */
     private final class FirstAnswer extends SynchronizationAdapter implements SynchronizationRouteAware {
 
         private final String key;
+        private final WindowKey windowKey;
         private final Delivery delivery;
         private final boolean inShared;
         private final String owner;
 
         /** {@code inShared}: added to the shared repository; {@code owner}: claimed in the shared window, else null. */
-        FirstAnswer(String key, Delivery delivery, boolean inShared, String owner) {
+        FirstAnswer(String key, WindowKey windowKey, Delivery delivery, boolean inShared, String owner) {
             this.key = key;
+            this.windowKey = windowKey;
             this.delivery = delivery;
             this.inShared = inShared;
             this.owner = owner;
@@ -201,10 +235,10 @@ public final class DuplicateGuard implements Processor {
             }
             Answer answer = answerOf(exchange);
             if (answer.failed()) {
-                forget(exchange, key, delivery, inShared, owner);
+                forget(exchange, key, windowKey, delivery, inShared, owner);
                 delivery.answer().complete(answer);
             } else {
-                delivery.answer().complete(answer);
+                answered(windowKey, delivery, answer);
                 if (owner != null) {
                     sharedWindow.answer(key, owner, answer);
                 }
@@ -231,8 +265,8 @@ public final class DuplicateGuard implements Processor {
     }
 
     /** A failed delivery leaves the window, here and in the shared store, so that its retry is processed again. */
-    private void forget(Exchange exchange, String key, Delivery mine, boolean inShared, String owner) {
-        deliveries.asMap().remove(key, mine);
+    private void forget(Exchange exchange, String key, WindowKey windowKey, Delivery mine, boolean inShared, String owner) {
+        deliveries.asMap().remove(windowKey, mine);
         if (owner != null) {
             sharedWindow.forget(key, owner);
         }
@@ -303,10 +337,10 @@ public final class DuplicateGuard implements Processor {
     private void answerAgain(Exchange exchange, Answer answer, String outcome) {
         metrics.duplicateSuppressed(exchange.getFromRouteId());
         exchange.setProperty(WebhookOutcomes.OUTCOME, outcome);
-        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().getHeaders().clear();
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, answer.contentType());
-        exchange.getMessage().setBody(answer.body().getBytes(StandardCharsets.UTF_8));
+        exchange.getMessage().setBody(JsonAnswerProcessor.body(answer.body()));
         exchange.setRouteStop(true);
     }
 
@@ -317,6 +351,6 @@ public final class DuplicateGuard implements Processor {
         return new Answer(
                 done.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class),
                 done.getMessage().getHeader(Exchange.CONTENT_TYPE, "application/json", String.class),
-                done.getMessage().getBody(String.class));
+                JsonAnswerProcessor.text(done.getMessage()));
     }
 }

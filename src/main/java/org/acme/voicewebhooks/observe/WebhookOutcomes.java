@@ -3,6 +3,7 @@ package org.acme.voicewebhooks.observe;
 import java.util.Set;
 
 import org.acme.voicewebhooks.bargein.BargeInVerdicts;
+import org.acme.voicewebhooks.web.JsonAnswerProcessor;
 import org.acme.voicewebhooks.web.LogSafe;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.Exchange;
@@ -90,6 +91,6 @@ public final class WebhookOutcomes extends EventNotifierSupport {
             String state = exchange.getProperty("state", String.class);
             return state != null && state.startsWith(IGNORED) ? "ignored" : "processed";
         }
-        return ROUTED.equals(exchange.getMessage().getBody(String.class)) ? "low_confidence_routed" : "passed_through";
+        return ROUTED.equals(JsonAnswerProcessor.text(exchange.getMessage())) ? "low_confidence_routed" : "passed_through";
     }
 }

@@ -1,5 +1,6 @@
 package org.acme.voicewebhooks.web;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.camel.Exchange;
@@ -12,9 +13,29 @@ public final class JsonAnswerProcessor implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message message = exchange.getMessage();
-        message.removeHeaders("*", Exchange.HTTP_RESPONSE_CODE);
+        Object status = message.getHeader(Exchange.HTTP_RESPONSE_CODE);
+        // a plain clear: removeHeaders with an exclusion matches every header name against a pattern
+        message.getHeaders().clear();
+        if (status != null) {
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        }
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        // bytes, so the answer carries a Content-Length rather than a chunked encoding
-        message.setBody(message.getBody(String.class).getBytes(StandardCharsets.UTF_8));
+        message.setBody(body(message.getBody(String.class)));
+    }
+
+    /**
+     * An answer's body as platform-http writes it best: a ByteBuffer carries a Content-Length and is written at once,
+     * where bytes or a String would be streamed through worker-thread reads or sent chunked.
+     */
+    public static ByteBuffer body(String json) {
+        return ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An answer's body as text, read without using up a ByteBuffer that is still to be (or was) written. */
+    public static String text(Message message) {
+        if (message.getBody() instanceof ByteBuffer buffer && buffer.hasArray()) {
+            return new String(buffer.array(), buffer.arrayOffset(), buffer.limit(), StandardCharsets.UTF_8);
+        }
+        return message.getBody(String.class);
     }
 }
