@@ -13,6 +13,8 @@ abstract class DevProfileTestSupport extends WebhookTestSupport {
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         Properties p = new Properties();
+        // Camel's own dev profile too (tracer standby, message history), as CAMEL_MAIN_PROFILE=dev turns it on
+        p.setProperty("camel.main.profile", "dev");
         p.setProperty("camel.server.port", String.valueOf(port));
         p.setProperty("camel.server.host", "127.0.0.1");
         p.setProperty("acoustic.dir", acousticDir().toString());
