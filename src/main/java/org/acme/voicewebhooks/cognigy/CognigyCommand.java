@@ -117,9 +117,7 @@ public final class CognigyCommand {
                         + placeholder + " is required by the " + name + " command");
             }
         }
-        Map<String, String> segments = new java.util.HashMap<>();
-        values.forEach((key, value) -> segments.put(key, String.valueOf(value)));
-        exchange.setProperty(CognigyClientRoutes.PATH, url.expand(segments));
+        exchange.setProperty(CognigyClientRoutes.PATH, url.expand(values));
         exchange.setProperty(CognigyClientRoutes.METHOD, method);
         exchange.setProperty(CognigyClientRoutes.AUTH, auth);
         exchange.setProperty(CognigyClientRoutes.SUCCESS, successStatuses);

@@ -31,6 +31,25 @@ class JsonTemplateTest {
     }
 
     @Test
+    void placeholdersSideBySideAndInArraysAreEachFilled() throws Exception {
+        JsonTemplate template = JsonTemplate.parse(json,
+                "{\"v\":[{\"key\":\"{key}\",\"value\":\"{c}\"},\"{a}{b}\",\"x{a}\",7,\"{b}\"]}");
+
+        String rendered = template.render(Map.of("key", "k", "c", 0.9, "a", "A", "b", 2));
+
+        assertThat(rendered).isEqualTo("{\"v\":[{\"key\":\"k\",\"value\":0.9},\"A2\",\"xA\",7,2]}");
+    }
+
+    @Test
+    void aWriterThatEscapesTheSlotMarkIsRefusedAtStartUp() {
+        ObjectMapper escaping = new ObjectMapper();
+        escaping.getFactory().configure(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII.mappedFeature(), true);
+
+        assertThatThrownBy(() -> JsonTemplate.parse(escaping, "{\"a\":\"{b}\"}"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aPlaceholderWithoutAValueIsAnError() throws Exception {
         assertThatThrownBy(() -> JsonTemplate.parse(json, "{\"a\":\"{nope}\"}").render(Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
