@@ -28,24 +28,24 @@ public final class JsonTemplate {
     private static final char MARK = '\uE000';
     private static final Pattern SLOT = Pattern.compile(MARK + "(\\d+)" + MARK);
 
+    /** A placeholder: {@code whole} when it is a whole value (any JSON type) rather than text inside a string. */
+    private record Slot(String name, boolean whole) {
+    }
+
     private final ObjectMapper json;
     /** {@code literals[i]} comes before slot {@code i}; the last one ends the body. */
     private final String[] literals;
-    private final String[] names;
-    /** Whether slot {@code i} is a whole value (any JSON type) rather than text inside a string. */
-    private final boolean[] whole;
+    private final Slot[] slots;
 
-    private JsonTemplate(ObjectMapper json, String[] literals, String[] names, boolean[] whole) {
+    private JsonTemplate(ObjectMapper json, String[] literals, Slot[] slots) {
         this.json = json;
         this.literals = literals;
-        this.names = names;
-        this.whole = whole;
+        this.slots = slots;
     }
 
     public static JsonTemplate parse(ObjectMapper json, String template) throws JsonProcessingException {
-        List<String> names = new ArrayList<>();
-        List<Boolean> whole = new ArrayList<>();
-        String written = json.writeValueAsString(mark(json, json.readTree(template), names, whole));
+        List<Slot> slots = new ArrayList<>();
+        String written = json.writeValueAsString(mark(json, json.readTree(template), slots));
         List<String> literals = new ArrayList<>();
         Matcher slot = SLOT.matcher(written);
         int from = 0;
@@ -56,33 +56,30 @@ public final class JsonTemplate {
                 throw new IllegalArgumentException("template holds the character U+E000: " + template);
             }
             // a whole value replaces its quotes too
-            literals.add(written.substring(from, whole.get(i) ? slot.start() - 1 : slot.start()));
-            from = whole.get(i) ? slot.end() + 1 : slot.end();
+            boolean whole = slots.get(i).whole();
+            literals.add(written.substring(from, whole ? slot.start() - 1 : slot.start()));
+            from = whole ? slot.end() + 1 : slot.end();
         }
-        if (found != names.size()) {
+        if (found != slots.size()) {
             throw new IllegalArgumentException("template holds the character U+E000, or the writer escapes it: " + template);
         }
         literals.add(written.substring(from));
-        boolean[] wholeSlots = new boolean[whole.size()];
-        for (int i = 0; i < wholeSlots.length; i++) {
-            wholeSlots[i] = whole.get(i);
-        }
-        return new JsonTemplate(json, literals.toArray(String[]::new), names.toArray(String[]::new), wholeSlots);
+        return new JsonTemplate(json, literals.toArray(String[]::new), slots.toArray(Slot[]::new));
     }
 
     /** A copy of the tree with each placeholder replaced by its numbered mark. */
-    private static JsonNode mark(ObjectMapper json, JsonNode node, List<String> names, List<Boolean> whole) {
+    private static JsonNode mark(ObjectMapper json, JsonNode node, List<Slot> slots) {
         if (node.isObject()) {
             ObjectNode copy = json.createObjectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> field = it.next();
-                copy.set(field.getKey(), mark(json, field.getValue(), names, whole));
+                copy.set(field.getKey(), mark(json, field.getValue(), slots));
             }
             return copy;
         }
         if (node.isArray()) {
             ArrayNode copy = json.createArrayNode();
-            node.forEach(element -> copy.add(mark(json, element, names, whole)));
+            node.forEach(element -> copy.add(mark(json, element, slots)));
             return copy;
         }
         if (!node.isTextual()) {
@@ -90,39 +87,39 @@ public final class JsonTemplate {
         }
         Matcher wholeValue = WHOLE.matcher(node.asText());
         if (wholeValue.matches()) {
-            return TextNode.valueOf(slot(wholeValue.group(1), true, names, whole));
+            return TextNode.valueOf(slot(new Slot(wholeValue.group(1), true), slots));
         }
         Matcher part = PART.matcher(node.asText());
         StringBuilder text = new StringBuilder();
         while (part.find()) {
-            part.appendReplacement(text, Matcher.quoteReplacement(slot(part.group(1), false, names, whole)));
+            part.appendReplacement(text, Matcher.quoteReplacement(slot(new Slot(part.group(1), false), slots)));
         }
         part.appendTail(text);
         return TextNode.valueOf(text.toString());
     }
 
-    private static String slot(String name, boolean wholeValue, List<String> names, List<Boolean> whole) {
-        names.add(name);
-        whole.add(wholeValue);
-        return MARK + String.valueOf(names.size() - 1) + MARK;
+    /** Numbers the slot and returns its mark. */
+    private static String slot(Slot slot, List<Slot> slots) {
+        slots.add(slot);
+        return MARK + String.valueOf(slots.size() - 1) + MARK;
     }
 
     public String render(Map<String, Object> values) {
         StringBuilder out = new StringBuilder(256);
-        for (int i = 0; i < names.length; i++) {
+        for (int i = 0; i < slots.length; i++) {
             out.append(literals[i]);
-            Object value = value(values, names[i]);
-            if (whole[i]) {
+            Object value = value(values, slots[i].name());
+            if (slots[i].whole()) {
                 try {
                     out.append(json.writeValueAsString(value));
                 } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("{" + names[i] + "} cannot be written as JSON", e);
+                    throw new IllegalArgumentException("{" + slots[i].name() + "} cannot be written as JSON", e);
                 }
             } else {
                 out.append(JsonStringEncoder.getInstance().quoteAsString(String.valueOf(value)));
             }
         }
-        return out.append(literals[names.length]).toString();
+        return out.append(literals[slots.length]).toString();
     }
 
     private static Object value(Map<String, Object> values, String name) {

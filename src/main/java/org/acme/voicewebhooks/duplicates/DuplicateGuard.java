@@ -337,10 +337,7 @@ public final class DuplicateGuard implements Processor {
     private void answerAgain(Exchange exchange, Answer answer, String outcome) {
         metrics.duplicateSuppressed(exchange.getFromRouteId());
         exchange.setProperty(WebhookOutcomes.OUTCOME, outcome);
-        exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, answer.contentType());
-        exchange.getMessage().setBody(JsonAnswerProcessor.body(answer.body()));
+        JsonAnswerProcessor.answer(exchange.getMessage(), answer.status(), answer.contentType(), answer.body());
         exchange.setRouteStop(true);
     }
 

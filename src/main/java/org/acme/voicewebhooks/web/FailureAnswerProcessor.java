@@ -56,10 +56,8 @@ public final class FailureAnswerProcessor implements Processor {
     /** Makes {@code answer} the webhook's answer: its status and {@code {"error":…}}, nothing else. */
     public void write(Exchange exchange, Answer answer) {
         exchange.setProperty(WebhookOutcomes.ERROR, answer.error());
-        exchange.getMessage().getHeaders().clear();
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, answer.status());
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(JsonAnswerProcessor.body(json.createObjectNode().put("error", answer.error()).toString()));
+        JsonAnswerProcessor.answer(exchange.getMessage(), answer.status(), "application/json",
+                json.createObjectNode().put("error", answer.error()).toString());
     }
 
     /** The frame that threw, e.g. {@code com.example.Foo.bar(Foo.java:42)}. */

@@ -13,21 +13,25 @@ public final class JsonAnswerProcessor implements Processor {
     @Override
     public void process(Exchange exchange) {
         Message message = exchange.getMessage();
-        Object status = message.getHeader(Exchange.HTTP_RESPONSE_CODE);
+        answer(message, message.getHeader(Exchange.HTTP_RESPONSE_CODE), "application/json", message.getBody(String.class));
+    }
+
+    /** Makes the message a webhook answer: its status (when given), content type and body, no other header. */
+    public static void answer(Message message, Object status, String contentType, String json) {
         // a plain clear: removeHeaders with an exclusion matches every header name against a pattern
         message.getHeaders().clear();
         if (status != null) {
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         }
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setBody(body(message.getBody(String.class)));
+        message.setHeader(Exchange.CONTENT_TYPE, contentType);
+        message.setBody(body(json));
     }
 
     /**
      * An answer's body as platform-http writes it best: a ByteBuffer carries a Content-Length and is written at once,
      * where bytes or a String would be streamed through worker-thread reads or sent chunked.
      */
-    public static ByteBuffer body(String json) {
+    private static ByteBuffer body(String json) {
         return ByteBuffer.wrap(json.getBytes(StandardCharsets.UTF_8));
     }
 
