@@ -142,6 +142,8 @@ class AsrConfidenceWebhookTest extends WebhookTestSupport {
             }
             first = answer;
         }
+        // neither the refused delivery nor the confident one (nor its copy) reaches Cognigy
+        cognigy.verify(exactly(0), anyRequestedFor(anyUrl()));
     }
 
     @Test
