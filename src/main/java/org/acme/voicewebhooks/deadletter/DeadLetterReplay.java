@@ -12,19 +12,26 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.GetResponse;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigyCommand;
 import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
+import org.acme.voicewebhooks.web.LogSafe;
+import org.acme.voicewebhooks.web.RawBody;
 import org.acme.voicewebhooks.web.WebhookException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -42,8 +49,11 @@ public final class DeadLetterReplay {
 
     private static final Logger LOG = LoggerFactory.getLogger("dead-letter-replay");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    private static final Set<String> CRITERIA_FIELDS = Set.of("sessionId", "from", "to", "all");
+    private static final String MISSING =
+            "Replay criteria missing: give sessionId, from and/or to, or {\"all\":true} for every entry";
 
-    /** Which entries to replay: all, one session's, a time range, or both. */
+    /** Which entries to replay: all (no field set), one session's, a time range, or both. */
     record Criteria(String sessionId, Instant from, Instant to) {
         boolean matches(JsonNode entry, Instant time) {
             return (sessionId == null || sessionId.equals(entry.path("sessionId").asText(null)))
@@ -53,6 +63,8 @@ public final class DeadLetterReplay {
     }
 
     private final ObjectMapper json;
+    /** Criteria are one JSON object: a repeated field or anything after it is refused, not silently dropped. */
+    private final ObjectReader criteriaReader;
     private final Path dir;
     private final Duration maxAge;
     private final IdempotentRepository replayed;
@@ -67,6 +79,8 @@ public final class DeadLetterReplay {
         this.queue = queue;
         this.maxAttempts = maxAttempts;
         this.json = json;
+        this.criteriaReader = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         this.dir = dir;
         this.maxAge = maxAge;
         this.replayed = replayed;
@@ -76,7 +90,7 @@ public final class DeadLetterReplay {
 
     /** Replays the entries the request body chooses; the body becomes the counts of each outcome. */
     public void replay(Exchange exchange) {
-        Criteria criteria = criteria(exchange.getMessage().getBody(String.class));
+        Criteria criteria = criteria(RawBody.of(exchange.getMessage()));
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (String outcome : List.of("selected", "acknowledged", "failed", "expired", "alreadyReplayed", "unreadable",
                 "parked")) {
@@ -210,23 +224,69 @@ public final class DeadLetterReplay {
                 : CognigyCommand.Auth.valueOf(auth.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     }
 
+    /**
+     * The criteria the body states, read as JSON whatever the Content-Type; anything else is a 400 before a thing is sent:
+     * every entry is chosen only by {@code {"all":true}}, never by a body that forgot to say what it wants.
+     */
     private Criteria criteria(String body) {
-        if (body == null || body.isBlank()) {
+        if (body.isBlank()) {
+            throw invalid(MISSING);
+        }
+        JsonNode node;
+        try {
+            node = criteriaReader.readTree(body);
+        } catch (IOException e) {
+            throw invalid("Replay criteria are not JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw invalid("Replay criteria must be a JSON object");
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext();) {
+            String name = names.next();
+            if (!CRITERIA_FIELDS.contains(name)) {
+                throw invalid("Replay criteria: unknown field " + LogSafe.quote(name) + "; the fields are sessionId, from, to, all");
+            }
+        }
+        if (node.has("all")) {
+            if (!node.get("all").isBoolean() || !node.get("all").booleanValue()) {
+                throw invalid("Replay criteria: all must be true");
+            }
+            if (node.size() > 1) {
+                throw invalid("Replay criteria: all cannot be combined with sessionId, from or to");
+            }
             return new Criteria(null, null, null);
         }
-        try {
-            JsonNode node = json.readTree(body);
-            if (!node.isObject()) {
-                throw new WebhookException(400, "Replay criteria must be a JSON object");
-            }
-            return new Criteria(node.path("sessionId").asText(null), instant(node, "from"), instant(node, "to"));
-        } catch (IOException | DateTimeParseException e) {
-            throw new WebhookException(400, "Replay criteria: {\"sessionId\":…, \"from\":ISO-8601, \"to\":ISO-8601}, each optional");
+        if (node.isEmpty()) {
+            throw invalid(MISSING);
         }
+        String sessionId = null;
+        if (node.has("sessionId")) {
+            if (!node.get("sessionId").isTextual() || node.get("sessionId").asText().isBlank()) {
+                throw invalid("Replay criteria: sessionId must be a non-empty string");
+            }
+            sessionId = node.get("sessionId").asText();
+        }
+        Instant from = instant(node, "from");
+        Instant to = instant(node, "to");
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw invalid("Replay criteria: from must be before to");
+        }
+        return new Criteria(sessionId, from, to);
     }
 
     private static Instant instant(JsonNode node, String field) {
-        return node.hasNonNull(field) ? Instant.parse(node.get(field).asText()) : null;
+        if (!node.has(field)) {
+            return null;
+        }
+        JsonNode value = node.get(field);
+        if (!value.isTextual() || !isInstant(value.asText())) {
+            throw invalid("Replay criteria: " + field + " must be an ISO-8601 instant, e.g. 2026-11-22T14:00:00Z");
+        }
+        return Instant.parse(value.asText());
+    }
+
+    private static WebhookException invalid(String reason) {
+        return new WebhookException(400, reason);
     }
 
     /** Every entry of the store; a line that is not a whole entry (e.g. torn by a crash) is skipped and counted. */
