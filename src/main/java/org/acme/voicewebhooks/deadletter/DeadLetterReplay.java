@@ -286,7 +286,7 @@ public final class DeadLetterReplay extends ServiceSupport {
         try {
             node = criteriaReader.readTree(body);
         } catch (IOException e) {
-            throw invalid("Replay criteria are not JSON");
+            throw invalid("Replay criteria are not JSON: one object, each field at most once");
         }
         if (node == null || !node.isObject()) {
             throw invalid("Replay criteria must be a JSON object");
