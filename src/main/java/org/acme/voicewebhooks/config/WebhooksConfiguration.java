@@ -139,9 +139,11 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("commandFailed", Predicate.class, commandFailures.any());
         registry.bind("commandFailureAnswer", Processor.class, commandFailures.answer());
         // a HealthCheck bean joins readiness: down while the dead-letter store cannot write
-        registry.bind("deadLetterStoreHealth", DeadLetterStoreHealth.class, new DeadLetterStoreHealth(
+        DeadLetterStoreHealth deadLetterStoreHealth = new DeadLetterStoreHealth(
                 settings.text("deadletter.endpoint").startsWith("file:") ? Path.of(settings.text("deadletter.dir")) : null,
-                Clock.systemUTC()));
+                Clock.systemUTC());
+        deadLetterStoreHealth.probeAtStartUp();
+        registry.bind("deadLetterStoreHealth", DeadLetterStoreHealth.class, deadLetterStoreHealth);
         registry.bind("deadLetters", DeadLetters.class,
                 new DeadLetters(json, cognigy.baseUrl(), AcousticSettings.instanceName(settings), Clock.systemUTC()));
         registry.bind("bargeInSettings", BargeInSettings.class, bargeIn);
@@ -185,14 +187,15 @@ public class WebhooksConfiguration implements CamelConfiguration {
         Optional<String> adminKey = settings.optional("admin.api-key");
         if (adminKey.isPresent()) {
             Path deadLetterDir = Path.of(settings.required("deadletter.dir", "DEAD_LETTER_DIR"));
-            // the ledger of replayed ids: recent ones cached, every one checked against the file, never trimmed
-            IdempotentRepository replayed = FileIdempotentRepository.fileIdempotentRepository(
-                    deadLetterDir.resolve("replayed-ids.txt").toFile(), 10_000, 0);
-            context.addService(replayed);
             registry.bind("adminApiKey", ApiKeyProcessor.class, new ApiKeyProcessor("X-Admin-Key", adminKey.get()));
-            registry.bind("deadLetterReplay", DeadLetterReplay.class, new DeadLetterReplay(json, deadLetterDir,
-                    replayMaxAge, replayed, AcousticSettings.instanceName(settings), Clock.systemUTC(), deadLetterQueue,
-                    (int) settings.number("deadletter.replay-max-attempts", 1, 1_000)));
+            // the ledger of replayed ids: recent ones cached, every one checked against the file, never trimmed
+            DeadLetterReplay replay = new DeadLetterReplay(json, deadLetterDir, replayMaxAge,
+                    () -> FileIdempotentRepository.fileIdempotentRepository(deadLetterDir.resolve("replayed-ids.txt").toFile(),
+                            10_000, 0),
+                    AcousticSettings.instanceName(settings), Clock.systemUTC(), deadLetterQueue,
+                    (int) settings.number("deadletter.replay-max-attempts", 1, 1_000));
+            context.addService(replay);
+            registry.bind("deadLetterReplay", DeadLetterReplay.class, replay);
         }
         registry.bind("bargeInCallerAuth", CallerAuthProcessor.class, CallerAuthProcessor.from(settings, "bargein", Clock.systemUTC()));
         registry.bind("asrCallerAuth", CallerAuthProcessor.class, CallerAuthProcessor.from(settings, "asr", Clock.systemUTC()));
