@@ -68,6 +68,18 @@ class DevProfileSimulatorTest extends DevProfileTestSupport {
     }
 
     @Test
+    void adminCallsTakeTheDevProfilesKey() {
+        HttpResponse<String> replay = send(java.net.http.HttpRequest.newBuilder(url("/admin/dead-letters/replay"))
+                .header("X-Admin-Key", "dev-admin-key").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"all\":true}")));
+        HttpResponse<String> guessed = send(java.net.http.HttpRequest.newBuilder(url("/admin/dead-letters/replay"))
+                .header("X-Admin-Key", "admin").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"all\":true}")));
+
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(replay.body()).startsWith("{\"selected\":0,");
+        assertThat(guessed.statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void simulatorRefusesCommandsWithoutAToken() {
         HttpResponse<String> answer = postJson("/cognigy-sim/api/v1/sessions/s-1/voice/commands", "{}");
 

@@ -1,6 +1,7 @@
 package org.acme.voicewebhooks.cognigy;
 
 import org.acme.voicewebhooks.observe.WebhookMetrics;
+import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.Exchange;
 
 /**
@@ -16,8 +17,8 @@ public final class Budget {
     /** How many attempts the current Cognigy call has made. */
     public static final String ATTEMPTS = "cognigyAttempts";
 
-    /** The attempt running on this thread: its deadline and the command it is for. */
-    record Attempt(long deadline, String command) {
+    /** The attempt running on this thread: its deadline, the command it is for and that webhook's session (log id). */
+    record Attempt(long deadline, String command, String session) {
     }
 
     private static final ThreadLocal<Attempt> ATTEMPT = new ThreadLocal<>();
@@ -77,7 +78,8 @@ public final class Budget {
             metrics.retry(command);
         }
         exchange.setProperty(ATTEMPTS, attempts + 1);
-        ATTEMPT.set(new Attempt(deadline(exchange), command));
+        WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
+        ATTEMPT.set(new Attempt(deadline(exchange), command, event == null ? null : event.logId()));
     }
 
     public void endAttempt(Exchange exchange) {
@@ -94,6 +96,12 @@ public final class Budget {
     static String attemptCommand() {
         Attempt attempt = ATTEMPT.get();
         return attempt == null ? null : attempt.command();
+    }
+
+    /** The session (log id) of the webhook whose attempt runs on this thread, or null. */
+    static String attemptSession() {
+        Attempt attempt = ATTEMPT.get();
+        return attempt == null ? null : attempt.session();
     }
 
     /** Whether the budget ran out, or stopped a retry that would have been made. */

@@ -48,10 +48,13 @@ public final class CamelTokenClient implements TokenClient {
     public AccessToken login() {
         // the login spends the budget of the attempt that needs it
         Long deadline = Budget.attemptDeadline();
+        String session = Budget.attemptSession();
         Exchange result = template().send(route, exchange -> {
             if (deadline != null) {
                 exchange.setProperty(Budget.DEADLINE, deadline);
             }
+            // its retries name the session whose webhook waits for it
+            exchange.setProperty(CognigyRedelivery.LOGIN_SESSION, session);
         });
         if (result.getException() instanceof RateLimitedException limited) {
             metrics.login("rate_limited");

@@ -32,6 +32,8 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
     public static final String REPLAY_RETRY = "cognigy-replay-retry";
     public static final String DEAD_LETTER = "direct:dead-letter";
     static final String TOKEN_REFRESHED = "cognigyTokenRefreshed";
+    /** On a login exchange: the session (log id) of the webhook that needs the token, if any. */
+    static final String LOGIN_SESSION = "cognigyLoginSession";
 
     private static final Logger LOG = LoggerFactory.getLogger("cognigy-retries");
     private final Clock clock = Clock.systemUTC();
@@ -109,16 +111,18 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
         configuration.onException(Exception.class).logExhausted(false).end();
     }
 
+    /** One WARN per retry; a login has no command of its own, so its route names it (cognigy-login). */
     private static void logRetry(Exchange exchange) {
-        Exception failure = failure(exchange);
-        LOG.warn("retry {} of {} for session {} after {}, correlationId={}", attempts(exchange),
-                exchange.getProperty(CognigyClientRoutes.COMMAND, String.class),
-                sessionLogId(exchange), describe(failure), exchange.getExchangeId());
+        String command = exchange.getProperty(CognigyClientRoutes.COMMAND, String.class);
+        String session = sessionLogId(exchange);
+        LOG.warn("retry {} of {}{} after {}, correlationId={}", attempts(exchange),
+                command != null ? command : exchange.getFromRouteId(), session == null ? "" : " for session " + session,
+                describe(failure(exchange)), exchange.getExchangeId());
     }
 
     private static String sessionLogId(Exchange exchange) {
         WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
-        return event == null ? "-" : event.logId();
+        return event != null ? event.logId() : exchange.getProperty(LOGIN_SESSION, String.class);
     }
 
     /** What failed, for logs and dead letters: the status, our own login message, else the class (a message can carry a URL token). */

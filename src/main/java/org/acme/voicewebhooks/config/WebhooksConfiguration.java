@@ -38,6 +38,7 @@ import org.acme.voicewebhooks.deadletter.DeadLetterStoreHealth;
 import org.acme.voicewebhooks.deadletter.DeadLetters;
 import org.acme.voicewebhooks.duplicates.DuplicateGuard;
 import org.acme.voicewebhooks.duplicates.PostgresDeliveryWindow;
+import org.acme.voicewebhooks.observe.HttpEndpointsSummary;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.observe.WebhookOutcomes;
 import org.acme.voicewebhooks.observe.WebhookRoutesHealthCheck;
@@ -76,6 +77,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        SettingsSummary.log(context);
         Settings settings = Settings.of(context);
         try {
             bind(context, settings);
@@ -96,6 +98,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 settings.number("webhook.answer-reserve-ms", 0, 10_000), metrics);
         configureHttpClient(context, cognigy, budget, metrics, settings);
         context.getManagementStrategy().addEventNotifier(new WebhookOutcomes(metrics));
+        context.getManagementStrategy().addEventNotifier(new HttpEndpointsSummary(context));
         // 405, 413 and the server's other own refusals answer JSON like the routes
         context.addStartupListener(new JsonErrorHandlers());
         // Camel's route checks miss a route that is gone (a failed reload): ready only while both webhooks run
