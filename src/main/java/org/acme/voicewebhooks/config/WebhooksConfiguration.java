@@ -220,7 +220,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         long confirmTimeoutMs = settings.number("rabbitmq.confirm-timeout-ms", 10, 60_000);
         DeadLetterQueue queue = deadLetters
                 ? new DeadLetterQueue(rabbit, prefix, confirmTimeoutMs, budget.budgetMs(), metrics) : null;
-        AcousticStream stream = records ? new AcousticStream(rabbit, prefix, confirmTimeoutMs, metrics) : null;
+        AcousticStream stream = records ? new AcousticStream(rabbit, prefix, AcousticStream.maxAge(settings), confirmTimeoutMs, metrics) : null;
         if (queue != null) {
             context.getRegistry().bind("deadLetterQueue", DeadLetterQueue.class, queue);
         }
