@@ -137,6 +137,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         CommandFailures commandFailures = new CommandFailures(new FailureAnswerProcessor(json, PayloadAnswers.NONE, budget));
         registry.bind("commandFailures", CommandFailures.class, commandFailures);
         registry.bind("commandFailed", Predicate.class, commandFailures.any());
+        registry.bind("commandsAcknowledged", Predicate.class, commandFailures.none());
         registry.bind("commandFailureAnswer", Processor.class, commandFailures.answer());
         // a HealthCheck bean joins readiness: down while the dead-letter store cannot write
         registry.bind("deadLetterStoreHealth", DeadLetterStoreHealth.class, new DeadLetterStoreHealth(
@@ -160,6 +161,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("asrDecision", Expression.class, asrAnswers.decision());
         registry.bind("asrBelowThreshold", Predicate.class, asrAnswers.belowThreshold());
         registry.bind("asrLoopGuardReached", Predicate.class, asrAnswers.loopGuardReached());
+        registry.bind("asrCountClarification", Processor.class, asrAnswers.countClarification());
         registry.bind("asrEscalation", Expression.class, asrAnswers.escalation());
         registry.bind("asrNextNode", Expression.class, asrAnswers.nextNode());
         // a bare JSON null parses to no event at all
