@@ -223,11 +223,16 @@ public class WebhooksConfiguration implements CamelConfiguration {
         DeadLetterQueue queue = deadLetters
                 ? new DeadLetterQueue(rabbit, prefix, confirmTimeoutMs, budget.budgetMs(), metrics) : null;
         AcousticStream stream = records ? new AcousticStream(rabbit, prefix, AcousticStream.maxAge(settings), confirmTimeoutMs, metrics) : null;
+        // a HealthCheck bean joins readiness: a store is down while RabbitMQ refuses the URL's vhost
         if (queue != null) {
             context.getRegistry().bind("deadLetterQueue", DeadLetterQueue.class, queue);
+            context.getRegistry().bind("deadLetterQueueHealth", RabbitMqStoreHealth.class, new RabbitMqStoreHealth(
+                    "dead-letter-queue", rabbit, "dead letters go to the file store, and replay answers 503"));
         }
         if (stream != null) {
             context.getRegistry().bind("acousticStream", AcousticStream.class, stream);
+            context.getRegistry().bind("acousticStreamHealth", RabbitMqStoreHealth.class, new RabbitMqStoreHealth(
+                    "acoustic-record-stream", rabbit, "acoustic records spill to the files"));
         }
         context.addService(new ServiceSupport() {
             @Override
