@@ -75,7 +75,7 @@ public final class AsrAnswers {
         return exchange -> decision(exchange).belowThreshold() && !guard.mayClarify(event(exchange).sessionId());
     }
 
-    /** Counts the session's clarification in its window; the route runs it once Cognigy acknowledged the clarification. */
+    /** Counts the session's clarification in its window; the route runs it once Cognigy acknowledged it. */
     public Processor countClarification() {
         return exchange -> guard.clarified(event(exchange).sessionId());
     }

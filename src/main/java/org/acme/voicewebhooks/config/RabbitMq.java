@@ -101,8 +101,8 @@ public final class RabbitMq implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IOException("RabbitMQ at " + where + " did not answer in time", e);
         } catch (IOException e) {
-            if (e.getCause() instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Connection.Close close
-                    && close.getReplyCode() == AMQP.NOT_ALLOWED) {
+            if (e.getCause() instanceof ShutdownSignalException signal
+                    && signal.getReason() instanceof AMQP.Connection.Close close && close.getReplyCode() == AMQP.NOT_ALLOWED) {
                 refused(close.getReplyText());
             }
             throw e;

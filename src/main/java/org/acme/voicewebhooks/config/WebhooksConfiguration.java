@@ -222,7 +222,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
         long confirmTimeoutMs = settings.number("rabbitmq.confirm-timeout-ms", 10, 60_000);
         DeadLetterQueue queue = deadLetters
                 ? new DeadLetterQueue(rabbit, prefix, confirmTimeoutMs, budget.budgetMs(), metrics) : null;
-        AcousticStream stream = records ? new AcousticStream(rabbit, prefix, AcousticStream.maxAge(settings), confirmTimeoutMs, metrics) : null;
+        AcousticStream stream = records
+                ? new AcousticStream(rabbit, prefix, AcousticStream.maxAge(settings), confirmTimeoutMs, metrics) : null;
         // a HealthCheck bean joins readiness: a store is down while RabbitMQ refuses the URL's vhost
         if (queue != null) {
             context.getRegistry().bind("deadLetterQueue", DeadLetterQueue.class, queue);

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Appends batches of record lines to this instance's current file, one batch at a time, so lines never interleave, each
- * under the file's {@link RecordFileLock}, so an erasure on any instance never loses one. A failed append is cut back to the file's last whole line and tried again; a batch that still cannot be written is
- * counted as lost and logged once, with its size and file name, never its records.
+ * under the file's {@link RecordFileLock}, so an erasure on any instance never loses one. A failed append is cut back to
+ * the file's last whole line and tried again; a batch that still cannot be written is counted as lost and logged once,
+ * with its size and file name, never its records.
  */
 final class AcousticRecordWriter {
 
@@ -61,7 +62,7 @@ final class AcousticRecordWriter {
     private final Map<String, Long> erasedAtMs = new HashMap<>();
 
     AcousticRecordWriter(Path dir, AcousticRecords records, WebhookMetrics metrics) {
-        // no APPEND: it excludes READ, and this writer is the only one appending to its files (one per instance, one batch at a time)
+        // no APPEND: it excludes READ, and this writer is the only one appending to its files (one batch at a time)
         this(dir, records, metrics, file -> FileChannel.open(file, CREATE, READ, WRITE), Duration.ofMillis(50));
     }
 

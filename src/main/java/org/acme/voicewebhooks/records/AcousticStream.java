@@ -126,16 +126,16 @@ public final class AcousticStream {
             return fresh;
         } catch (IOException | RuntimeException e) {
             RabbitMq.closeQuietly(fresh);
-            if (!(e.getCause() instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close
-                    && close.getReplyCode() == AMQP.PRECONDITION_FAILED)) {
+            if (!(e.getCause() instanceof ShutdownSignalException signal
+                    && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.PRECONDITION_FAILED)) {
                 throw e;
             }
             if (!mismatchLogged) {
                 mismatchLogged = true;
-                LOG.error("RabbitMQ stream {} was made before with other arguments ({}); a stream keeps them, so records "
-                        + "go to it with those, not with acoustic.stream-max-age={}. For its retention set a RabbitMQ policy "
-                        + "with max-age on it, or delete it so that the next start declares it again", stream,
-                        close.getReplyText(), maxAge.isEmpty() ? "(none)" : maxAge);
+                LOG.error("RabbitMQ stream {} was made before with other arguments ({}); a stream keeps them, so "
+                        + "records go to it with those, not with acoustic.stream-max-age={}. For its retention set a "
+                        + "RabbitMQ policy with max-age on it, or delete it so that the next start declares it again",
+                        stream, close.getReplyText(), maxAge.isEmpty() ? "(none)" : maxAge);
             }
         }
         Channel existing = rabbit.channel();

@@ -32,7 +32,7 @@ final class RecordFileLock {
 
     /** Runs the work holding the lock of {@code fileName} in {@code dir}; waits while another holds it. */
     static <T> T holding(Path dir, String fileName, Locked<T> work) throws IOException {
-        // a JVM holds its file locks as one owner (an overlapping second lock throws, a close frees them all): its lockers take turns here first
+        // a JVM owns its file locks as one (a second overlapping lock throws, a close frees all): take turns here first
         synchronized (RecordFileLock.class) {
             try (FileChannel channel = FileChannel.open(dir.resolve(NAME), CREATE, WRITE);
                     FileLock held = channel.lock(Math.floorMod(fileName.hashCode(), STRIPES), 1, false)) {
