@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ import javax.crypto.spec.SecretKeySpec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** DELETE /admin/acoustic-records?sessionId=…: a session's records erased while other webhooks keep writing. */
 class AcousticRecordErasureTest extends WebhookTestSupport {
@@ -55,9 +57,17 @@ class AcousticRecordErasureTest extends WebhookTestSupport {
     }
 
     private HttpResponse<String> postAsr(String sessionId, String text) {
+        return postAsr(url("/webhook"), sessionId, text);
+    }
+
+    private HttpResponse<String> postAsr(ServiceInstance instance, String sessionId, String text) {
+        return postAsr(URI.create(instance.url("/webhook")), sessionId, text);
+    }
+
+    private HttpResponse<String> postAsr(URI webhook, String sessionId, String text) {
         String body = "{\"sessionId\":\"" + sessionId + "\",\"flowId\":\"f\",\"nodeId\":\"n\",\"asr\":{\"confidence\":0.9,"
                 + "\"text\":\"" + text + "\"},\"audio\":{\"durationMs\":900,\"sampleRate\":16000,\"features\":\"AAEC\"}}";
-        return send(HttpRequest.newBuilder(url("/webhook")).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(webhook).header("Content-Type", "application/json")
                 .header("X-Cognigy-API-Key", ASR_WEBHOOK_KEY).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
@@ -182,5 +192,39 @@ class AcousticRecordErasureTest extends WebhookTestSupport {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(records())
                 .anySatisfy(r -> assertThat(r.get("utterance").asText()).isEqualTo("my card is [REDACTED] and cvv [REDACTED]")));
         assertThat(String.join("\n", lines())).doesNotContain("4111").doesNotContain("sess-card");
+    }
+
+    @Test
+    void anErasureReachesTheFilesOfAnEarlierInstanceName(@TempDir Path folder) throws Exception {
+        Properties settings = useOverridePropertiesWithPropertiesComponent();
+        settings.setProperty("acoustic.dir", folder.toString());
+        settings.setProperty("acoustic.flush-interval-ms", "10");
+        settings.setProperty("service.instance-name", "pod-a");
+        try (ServiceInstance before = ServiceInstance.start(settings)) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(postAsr(before, "sess-gone", "said before the rollout " + i).statusCode()).isEqualTo(200);
+                assertThat(postAsr(before, "sess-stays", "said before the rollout " + i).statusCode()).isEqualTo(200);
+            }
+        }
+        Path earlier;
+        try (Stream<Path> files = Files.list(folder)) {
+            earlier = files.filter(f -> f.getFileName().toString().startsWith("acoustic-")).collect(Collectors.toList()).get(0);
+        }
+        assertThat(earlier.getFileName().toString()).endsWith("-pod-a.jsonl");
+        List<String> written = Files.readAllLines(earlier);
+        assertThat(written).hasSize(6);
+        String gone = pseudonym("sess-gone");
+
+        settings.setProperty("service.instance-name", "pod-b");
+        try (ServiceInstance after = ServiceInstance.start(settings)) {
+            HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(after.url("/admin/acoustic-records?sessionId=sess-gone")))
+                    .header("X-Admin-Key", ADMIN_KEY).DELETE());
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("{\"sessionId\":\"sess-gone\",\"removed\":3}");
+        }
+        assertThat(Files.readAllLines(earlier)).hasSize(3).containsExactlyElementsOf(
+                written.stream().filter(line -> !line.contains("\"sessionId\":\"" + gone + "\"")).toList());
+        assertThat(Files.readString(earlier)).contains(pseudonym("sess-stays")).doesNotContain(gone);
     }
 }

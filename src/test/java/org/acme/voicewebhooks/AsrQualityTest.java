@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -195,6 +196,60 @@ class AsrQualityTest extends WebhookTestSupport {
         assertThat(counted(context, "asr.escalations")).isEqualTo(2);
         // another session has its own count
         assertThat(postAsr(utterance("sess_other", "flow-billing", "node-7", "0.3")).body()).isEqualTo(LOW_CONFIDENCE_ROUTED);
+    }
+
+    @Test
+    void aClarificationThatNeverReachedCognigyIsNotCounted() throws Exception {
+        String session = "sess_retried";
+        String messages = "/api/v1/flows/flow-billing/sessions/" + session + "/messages";
+        StubMapping failing = cognigy.stubFor(post(urlEqualTo(messages)).willReturn(aResponse().withStatus(502)));
+        String utterance = utterance(session, "flow-billing", "node-7", "0.3");
+
+        HttpResponse<String> failed = postAsr(utterance, "delivery-1");
+        assertThat(failed.statusCode()).isEqualTo(502);
+        List<JsonNode> deadLetters = deadLetters();
+        assertThat(deadLetters).singleElement().satisfies(entry -> {
+            assertThat(entry.get("command").asText()).isEqualTo("cognigy-clarify");
+            assertThat(entry.get("sessionId").asText()).isEqualTo(session);
+        });
+
+        // the platform delivers the same utterance again, and Cognigy is back
+        cognigy.removeStub(failing);
+        assertThat(postAsr(utterance, "delivery-2").body()).isEqualTo(LOW_CONFIDENCE_ROUTED);
+        HttpResponse<String> third = postAsr(utterance(session, "flow-billing", "node-7", "0.3"));
+
+        assertThat(third.statusCode()).isEqualTo(200);
+        assertThat(third.body()).isEqualTo(LOW_CONFIDENCE_ROUTED);
+        assertThat(postAsr(utterance(session, "flow-billing", "node-7", "0.3")).body())
+                .as("two clarifications acknowledged: the next one escalates").isEqualTo(ESCALATION);
+        List<Integer> answered = cognigy.getAllServeEvents().stream()
+                .filter(event -> event.getRequest().getUrl().equals(messages))
+                .map(event -> event.getResponse().getStatus()).toList();
+        assertThat(answered).filteredOn(status -> status == 200).hasSize(2);
+        assertThat(answered).filteredOn(status -> status == 502).isNotEmpty();
+        assertThat(answered).containsOnly(200, 502);
+        assertThat(deadLetters()).hasSize(1);
+        assertThat(counted(context, "asr.clarifications")).isEqualTo(2);
+    }
+
+    private HttpResponse<String> postAsr(String body, String deliveryId) {
+        return send(HttpRequest.newBuilder(url(WEBHOOK))
+                .header("Content-Type", "application/json")
+                .header("X-Cognigy-API-Key", ASR_WEBHOOK_KEY)
+                .header("X-Delivery-Id", deliveryId)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    private List<JsonNode> deadLetters() throws IOException {
+        List<JsonNode> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.list(deadLetterDir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().startsWith("dead-letters-")).toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    entries.add(JSON.readTree(line));
+                }
+            }
+        }
+        return entries;
     }
 
     @Test

@@ -17,15 +17,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
+import com.rabbitmq.client.ShutdownSignalException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** ACOUSTIC_STORE=rabbitmq: one stream message per record; the files while RabbitMQ is unreachable. */
 class RabbitMqAcousticRecordsTest {
@@ -48,13 +52,17 @@ class RabbitMqAcousticRecordsTest {
     }
 
     private Properties settings(String rabbitUrl, Path acousticDir) throws IOException {
+        return settings(rabbitUrl, acousticDir, Files.createTempDirectory("dead-letter-"));
+    }
+
+    private Properties settings(String rabbitUrl, Path acousticDir, Path deadLetterDir) {
         Properties p = new Properties();
         p.setProperty("cognigy.base-url", "http://127.0.0.1:9");
         p.setProperty("cognigy.client-id", "c");
         p.setProperty("cognigy.client-secret", "s");
         p.setProperty("cognigy.api-key", "k");
         p.setProperty("acoustic.dir", acousticDir.toString());
-        p.setProperty("deadletter.dir", Files.createTempDirectory("dead-letter-").toString());
+        p.setProperty("deadletter.dir", deadLetterDir.toString());
         p.setProperty("shared.prefix", prefix);
         p.setProperty("acoustic.store", "rabbitmq");
         p.setProperty("rabbitmq.url", rabbitUrl);
@@ -115,6 +123,77 @@ class RabbitMqAcousticRecordsTest {
                     URI.create(instance.url("/observe/metrics"))).build(), HttpResponse.BodyHandlers.ofString()).body())
                     .contains("acoustic_records_spilled_total " + RECORDS + ".0"));
             assertThat(log.lines()).filteredOn(line -> line.contains("does not take acoustic records")).hasSize(1);
+        }
+    }
+
+    /** A declaration of the stream with these arguments; the broker's refusal text when it has others. */
+    private String redeclared(Map<String, Object> arguments) throws IOException {
+        Channel channel = rabbit.createChannel();
+        try {
+            channel.queueDeclare(prefix + ".acoustic-records", true, false, false, arguments);
+            channel.close();
+            return "declared";
+        } catch (IOException e) {
+            return ((ShutdownSignalException) e.getCause()).getReason() instanceof AMQP.Channel.Close close
+                    ? close.getReplyText() : e.toString();
+        } catch (TimeoutException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private HttpResponse<String> erase(ServiceInstance instance, String sessionId) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(instance.url("/admin/acoustic-records?sessionId=" + sessionId)))
+                .header("X-Admin-Key", "admin-key").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aNewStreamIsDeclaredWithTheRetentionOfTheSettingAndAnErasureSaysItIsNotErased(@TempDir Path folder) throws Exception {
+        SharedServers.requireRabbitMq();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(SharedServers.RABBITMQ_URL);
+        rabbit = factory.newConnection();
+        Properties settings = settings(SharedServers.RABBITMQ_URL, folder.resolve("acoustic"), folder.resolve("dead-letter"));
+        settings.setProperty("acoustic.stream-max-age", "7D");
+        settings.setProperty("admin.api-key", "admin-key");
+        try (ServiceInstance instance = ServiceInstance.start(settings)) {
+            deliver(instance, 1);
+
+            // the broker refuses a declaration with other arguments, and names those the stream has
+            assertThat(redeclared(Map.of("x-queue-type", "stream", "x-max-age", "7D"))).isEqualTo("declared");
+            assertThat(redeclared(Map.of("x-queue-type", "stream"))).contains("PRECONDITION_FAILED")
+                    .contains("'x-max-age'").contains("current is the value '7D'");
+            HttpResponse<String> erased = erase(instance, "s-0");
+            assertThat(erased.statusCode()).isEqualTo(200);
+            assertThat(erased.body()).isEqualTo("{\"sessionId\":\"s-0\",\"removed\":0,\"stream\":\"" + prefix
+                    + ".acoustic-records\",\"streamErased\":false}");
+        }
+    }
+
+    @Test
+    void aStreamMadeBeforeWithOtherArgumentsTakesTheRecordsAndTheMismatchIsLoggedOnce(@TempDir Path folder) throws Exception {
+        SharedServers.requireRabbitMq();
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setUri(SharedServers.RABBITMQ_URL);
+        rabbit = factory.newConnection();
+        assertThat(redeclared(Map.of("x-queue-type", "stream"))).isEqualTo("declared");
+        Properties settings = settings(SharedServers.RABBITMQ_URL, folder.resolve("acoustic"), folder.resolve("dead-letter"));
+        settings.setProperty("acoustic.stream-max-age", "7D");
+        try (LogCapture log = LogCapture.open(); ServiceInstance instance = ServiceInstance.start(settings)) {
+            deliver(instance, 2);
+
+            List<String> messages = new CopyOnWriteArrayList<>();
+            Channel channel = rabbit.createChannel();
+            channel.basicQos(100);
+            channel.basicConsume(prefix + ".acoustic-records", false, Map.of("x-stream-offset", "first"), (tag, delivery) -> {
+                messages.add(new String(delivery.getBody(), StandardCharsets.UTF_8));
+                channel.basicAck(delivery.getEnvelope().getDeliveryTag(), false);
+            }, tag -> { });
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(messages).hasSize(2));
+            channel.close();
+            assertThat(recordLines(folder.resolve("acoustic"))).isEmpty();
+            assertThat(log.lines()).filteredOn(line -> line.contains("RabbitMQ stream " + prefix + ".acoustic-records was made before"))
+                    .singleElement().asString().contains("acoustic.stream-max-age=7D", "policy", "x-max-age");
+            assertThat(log.lines()).noneMatch(line -> line.contains("does not take acoustic records"));
         }
     }
 

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** DEAD_LETTER_STORE=rabbitmq: a quorum queue several instances share, replayed from any of them, the files as fallback. */
 class RabbitMqDeadLettersTest {
@@ -81,13 +82,17 @@ class RabbitMqDeadLettersTest {
     }
 
     private Properties settings(String rabbitUrl) throws IOException {
+        return settings(rabbitUrl, Files.createTempDirectory("acoustic-"), Files.createTempDirectory("dead-letter-"));
+    }
+
+    private Properties settings(String rabbitUrl, Path acousticDir, Path deadLetterDir) {
         Properties p = new Properties();
         p.setProperty("cognigy.base-url", cognigy.baseUrl());
         p.setProperty("cognigy.client-id", "c");
         p.setProperty("cognigy.client-secret", "s");
         p.setProperty("cognigy.api-key", "k");
-        p.setProperty("acoustic.dir", Files.createTempDirectory("acoustic-").toString());
-        p.setProperty("deadletter.dir", Files.createTempDirectory("dead-letter-").toString());
+        p.setProperty("acoustic.dir", acousticDir.toString());
+        p.setProperty("deadletter.dir", deadLetterDir.toString());
         p.setProperty("admin.api-key", ADMIN_KEY);
         p.setProperty("shared.prefix", prefix);
         p.setProperty("deadletter.store", "rabbitmq");
@@ -235,6 +240,31 @@ class RabbitMqDeadLettersTest {
 
             assertThat(answer.statusCode()).isEqualTo(503);
             assertThat(answer.body()).isEqualTo("{\"error\":\"Dead-letter store unavailable\"}");
+        }
+    }
+
+    @Test
+    void aUrlEndingInASlashIsRefusedItsVhostNamedWithTheFixAndTheStoreIsDownInReadiness(@TempDir Path folder) throws Exception {
+        SharedServers.requireRabbitMq();
+        // a trailing "/" names the empty vhost "", which RabbitMQ does not have
+        Properties settings = settings("amqp://guest:guest@127.0.0.1:5672/", folder.resolve("acoustic"),
+                folder.resolve("dead-letter"));
+        cognigy.stubFor(post(urlEqualTo(STOP_A)).willReturn(aResponse().withStatus(404)));
+        try (LogCapture log = LogCapture.open(); ServiceInstance a = ServiceInstance.start(settings)) {
+            failBargeIn(a, "s-A");
+
+            assertThat(deadLetterFiles(a)).singleElement().satisfies(file -> assertThat(Files.readAllLines(file))
+                    .singleElement().asString().contains("\"sessionId\":\"s-A\""));
+            assertThat(log.lines()).filteredOn(line -> line.contains("refused vhost")).singleElement().asString()
+                    .contains("RabbitMQ at 127.0.0.1:5672 refused vhost \"\"", "use %2F for the default vhost \"/\"")
+                    .doesNotContain("guest:guest");
+            assertThat(log.lines()).noneMatch(line -> line.contains("guest:guest"));
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(a.url("/observe/health/ready"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("\"name\":\"dead-letter-queue\",\"status\":\"DOWN\"").contains("%2F")
+                    .doesNotContain("guest:guest");
+            assertThat(call(a, "/admin/dead-letters/replay", "{\"all\":true}", ADMIN_KEY).statusCode()).isEqualTo(503);
         }
     }
 

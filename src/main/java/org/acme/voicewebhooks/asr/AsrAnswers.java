@@ -6,6 +6,7 @@ import org.acme.voicewebhooks.web.WebhookEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
 import org.apache.camel.support.builder.ExpressionBuilder;
 
 /**
@@ -68,10 +69,15 @@ public final class AsrAnswers {
 
     /**
      * The utterance is below its threshold and its session had asr.max-clarifications within the window: no
-     * clarification, the escalation. Otherwise a low-confidence utterance's clarification is counted here.
+     * clarification, the escalation (counted in the metrics).
      */
     public Predicate loopGuardReached() {
         return exchange -> decision(exchange).belowThreshold() && !guard.mayClarify(event(exchange).sessionId());
+    }
+
+    /** Counts the session's clarification in its window; the route runs it once Cognigy acknowledged it. */
+    public Processor countClarification() {
+        return exchange -> guard.clarified(event(exchange).sessionId());
     }
 
     /** {@code {"nextNode":"<asr.escalation-node>"}}. */

@@ -13,9 +13,11 @@ import org.acme.voicewebhooks.observe.WebhookMetrics;
 
 /**
  * The reprompt loop guard: counts the clarifications of each session within asr.clarification-window-seconds (a fixed
- * window from the session's first clarification) and refuses one more after asr.max-clarifications. Counted in this
- * instance's memory (bounded), or in PostgreSQL for all instances when duplicates.store is postgres, this instance's
- * count deciding while PostgreSQL fails.
+ * window from the session's first clarification) and refuses one more after asr.max-clarifications. A clarification
+ * counts once Cognigy has acknowledged it, so one that was dead-lettered and delivered again costs the caller nothing;
+ * two utterances of one session at the same moment may therefore both be clarified (a caller says one at a time).
+ * Counted in this instance's memory (bounded), or in PostgreSQL for all instances when duplicates.store is postgres,
+ * this instance's count deciding while PostgreSQL fails.
  */
 public final class ClarificationGuard {
 
@@ -62,46 +64,45 @@ public final class ClarificationGuard {
     }
 
     /**
-     * Counts one more clarification of the session and says true, or says false when the session already had its
-     * clarifications in this window (the caller escalates). Counted in the metrics either way.
+     * Whether the session may have one more clarification in this window; when not, the escalation is counted in the
+     * metrics. Counts nothing: {@link #clarified} does, once Cognigy acknowledged it.
      */
     public boolean mayClarify(String sessionId) {
-        boolean may = count(sessionId);
-        if (may) {
-            metrics.asrClarification();
-        } else {
+        boolean may = underLimit(sessionId);
+        if (!may) {
             metrics.asrEscalation();
         }
         return may;
     }
 
-    private boolean count(String sessionId) {
+    /** Counts a clarification Cognigy acknowledged, in the session's window and in the metrics. */
+    public void clarified(String sessionId) {
+        if (shared == null || !shared.count(sessionId, window.toMillis())) {
+            countLocally(sessionId);
+        }
+        metrics.asrClarification();
+    }
+
+    private boolean underLimit(String sessionId) {
         if (max == 0) {
             return false;
         }
         if (shared != null) {
-            PostgresClarificationCount.Count count = shared.count(sessionId, max, window.toMillis());
-            if (count != PostgresClarificationCount.Count.UNAVAILABLE) {
-                return count == PostgresClarificationCount.Count.COUNTED;
+            PostgresClarificationCount.Limit limit = shared.limit(sessionId, max);
+            if (limit != PostgresClarificationCount.Limit.UNAVAILABLE) {
+                return limit == PostgresClarificationCount.Limit.UNDER;
             }
         }
-        return countLocally(sessionId);
+        Window current = local.getIfPresent(sessionId);
+        return current == null || current.endsAtMs() <= clock.millis() || current.clarifications() < max;
     }
 
-    private boolean countLocally(String sessionId) {
-        boolean[] counted = {false};
+    private void countLocally(String sessionId) {
         local.asMap().compute(sessionId, (id, current) -> {
             long now = clock.millis();
-            if (current == null || current.endsAtMs() <= now) {
-                counted[0] = true;
-                return new Window(1, now + window.toMillis());
-            }
-            if (current.clarifications() < max) {
-                counted[0] = true;
-                return new Window(current.clarifications() + 1, current.endsAtMs());
-            }
-            return current;
+            return current == null || current.endsAtMs() <= now
+                    ? new Window(1, now + window.toMillis())
+                    : new Window(current.clarifications() + 1, current.endsAtMs());
         });
-        return counted[0];
     }
 }

@@ -16,28 +16,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The clarifications of each session that all instances share, a PostgreSQL table {@code <prefix>_clarifications}
- * made on first use: one row per session with its count and the end of its window. One atomic statement counts a
- * clarification only while the session is under the limit (or its window is over), so two instances never both give
- * the last one. Never throws: while PostgreSQL fails, every call answers {@link Count#UNAVAILABLE} (the local count
- * decides), one WARN line marks the outage and one INFO line its end, and the database is tried again at most once per
- * {@code retryMs}.
+ * made on first use: one row per session with its count and the end of its window. The limit is read before a
+ * clarification is sent; the count is one atomic statement once Cognigy acknowledged it (a window that is over starts
+ * again at 1). Never throws: while PostgreSQL fails, every call answers {@link Limit#UNAVAILABLE} or false (the local
+ * count decides), one WARN line marks the outage and one INFO line its end, and the database is tried again at most
+ * once per {@code retryMs}.
  */
 public final class PostgresClarificationCount {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresClarificationCount.class);
 
     /** What the shared count says about one more clarification. */
-    public enum Count {
-        /** Counted: clarify. */
-        COUNTED,
+    public enum Limit {
+        /** Under the limit: clarify. */
+        UNDER,
         /** The session had its clarifications in this window: escalate. */
-        LIMIT_REACHED,
+        REACHED,
         /** PostgreSQL failed or is being left alone after failing: the local count decides. */
         UNAVAILABLE
     }
 
     private final DataSource dataSource;
     private final String table;
+    private final String limitSql;
     private final String countSql;
     private final String expiredSql;
     private final SharedTable shared;
@@ -53,13 +54,13 @@ public final class PostgresClarificationCount {
                 "the shared count decides", retryMs, clock, metrics::clarificationStoreFailure);
         this.dataSource = dataSource;
         this.table = table;
-        // one statement: a concurrent count of the same session waits for the row lock and then sees the new count
+        this.limitSql = "SELECT clarifications >= ? FROM " + table + " WHERE session_id = ? AND window_ends >= now()";
+        // one statement: a concurrent count of the same session waits for the row lock and then adds to the new count
         this.countSql = "INSERT INTO " + table + " AS c (session_id, clarifications, window_ends)"
                 + " VALUES (?, 1, now() + ? * interval '1 millisecond')"
                 + " ON CONFLICT (session_id) DO UPDATE SET"
                 + " clarifications = CASE WHEN c.window_ends < now() THEN 1 ELSE c.clarifications + 1 END,"
-                + " window_ends = CASE WHEN c.window_ends < now() THEN EXCLUDED.window_ends ELSE c.window_ends END"
-                + " WHERE c.window_ends < now() OR c.clarifications < ? RETURNING c.clarifications";
+                + " window_ends = CASE WHEN c.window_ends < now() THEN EXCLUDED.window_ends ELSE c.window_ends END";
         this.expiredSql = "DELETE FROM " + table + " WHERE window_ends < now()";
     }
 
@@ -67,27 +68,46 @@ public final class PostgresClarificationCount {
         return table;
     }
 
-    /** Counts one more clarification of the session unless it had {@code max} within the window. */
-    public Count count(String sessionId, int max, long windowMs) {
+    /** Whether the session had {@code max} clarifications within its window. */
+    public Limit limit(String sessionId, int max) {
         if (!shared.mayTry()) {
-            return Count.UNAVAILABLE;
+            return Limit.UNAVAILABLE;
         }
         try (Connection connection = dataSource.getConnection()) {
             shared.ensureCreated(connection);
-            Count count;
-            try (PreparedStatement upsert = connection.prepareStatement(countSql)) {
-                upsert.setString(1, sessionId);
-                upsert.setLong(2, windowMs);
-                upsert.setInt(3, max);
-                try (ResultSet counted = upsert.executeQuery()) {
-                    count = counted.next() ? Count.COUNTED : Count.LIMIT_REACHED;
+            Limit limit;
+            try (PreparedStatement select = connection.prepareStatement(limitSql)) {
+                select.setInt(1, max);
+                select.setString(2, sessionId);
+                try (ResultSet row = select.executeQuery()) {
+                    limit = row.next() && row.getBoolean(1) ? Limit.REACHED : Limit.UNDER;
                 }
             }
             shared.answered();
-            return count;
+            return limit;
+        } catch (SQLException | RuntimeException e) {
+            shared.failed("count", e);   // reading the count is part of counting, for the log and the metric
+            return Limit.UNAVAILABLE;
+        }
+    }
+
+    /** Counts one clarification of the session (acknowledged by Cognigy); false when PostgreSQL did not take it. */
+    public boolean count(String sessionId, long windowMs) {
+        if (!shared.mayTry()) {
+            return false;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            shared.ensureCreated(connection);
+            try (PreparedStatement upsert = connection.prepareStatement(countSql)) {
+                upsert.setString(1, sessionId);
+                upsert.setLong(2, windowMs);
+                upsert.executeUpdate();
+            }
+            shared.answered();
+            return true;
         } catch (SQLException | RuntimeException e) {
             shared.failed("count", e);
-            return Count.UNAVAILABLE;
+            return false;
         }
     }
 

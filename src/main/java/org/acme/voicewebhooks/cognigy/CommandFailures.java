@@ -40,6 +40,11 @@ public final class CommandFailures {
         return exchange -> exchange.getProperty(PROPERTY) != null;
     }
 
+    /** No command of this webhook failed so far: each one sent was acknowledged (a disabled one sends nothing). */
+    public Predicate none() {
+        return exchange -> exchange.getProperty(PROPERTY) == null;
+    }
+
     /** Answers the noted failure. */
     public Processor answer() {
         return exchange -> answers.write(exchange, exchange.getProperty(PROPERTY, Answer.class));

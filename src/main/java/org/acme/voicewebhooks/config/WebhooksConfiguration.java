@@ -140,6 +140,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         CommandFailures commandFailures = new CommandFailures(new FailureAnswerProcessor(json, PayloadAnswers.NONE, budget));
         registry.bind("commandFailures", CommandFailures.class, commandFailures);
         registry.bind("commandFailed", Predicate.class, commandFailures.any());
+        registry.bind("commandsAcknowledged", Predicate.class, commandFailures.none());
         registry.bind("commandFailureAnswer", Processor.class, commandFailures.answer());
         // a HealthCheck bean joins readiness: down while the dead-letter store cannot write
         DeadLetterStoreHealth deadLetterStoreHealth = new DeadLetterStoreHealth(
@@ -165,6 +166,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         registry.bind("asrDecision", Expression.class, asrAnswers.decision());
         registry.bind("asrBelowThreshold", Predicate.class, asrAnswers.belowThreshold());
         registry.bind("asrLoopGuardReached", Predicate.class, asrAnswers.loopGuardReached());
+        registry.bind("asrCountClarification", Processor.class, asrAnswers.countClarification());
         registry.bind("asrEscalation", Expression.class, asrAnswers.escalation());
         registry.bind("asrNextNode", Expression.class, asrAnswers.nextNode());
         // a bare JSON null parses to no event at all
@@ -226,12 +228,18 @@ public class WebhooksConfiguration implements CamelConfiguration {
         long confirmTimeoutMs = settings.number("rabbitmq.confirm-timeout-ms", 10, 60_000);
         DeadLetterQueue queue = deadLetters
                 ? new DeadLetterQueue(rabbit, prefix, confirmTimeoutMs, budget.budgetMs(), metrics) : null;
-        AcousticStream stream = records ? new AcousticStream(rabbit, prefix, confirmTimeoutMs, metrics) : null;
+        AcousticStream stream = records
+                ? new AcousticStream(rabbit, prefix, AcousticStream.maxAge(settings), confirmTimeoutMs, metrics) : null;
+        // a HealthCheck bean joins readiness: a store is down while RabbitMQ refuses the URL's vhost
         if (queue != null) {
             context.getRegistry().bind("deadLetterQueue", DeadLetterQueue.class, queue);
+            context.getRegistry().bind("deadLetterQueueHealth", RabbitMqStoreHealth.class, new RabbitMqStoreHealth(
+                    "dead-letter-queue", rabbit, "dead letters go to the file store, and replay answers 503"));
         }
         if (stream != null) {
             context.getRegistry().bind("acousticStream", AcousticStream.class, stream);
+            context.getRegistry().bind("acousticStreamHealth", RabbitMqStoreHealth.class, new RabbitMqStoreHealth(
+                    "acoustic-record-stream", rabbit, "acoustic records spill to the files"));
         }
         context.addService(new ServiceSupport() {
             @Override

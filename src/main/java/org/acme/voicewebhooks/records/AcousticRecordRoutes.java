@@ -8,6 +8,7 @@ import org.acme.voicewebhooks.asr.AsrDecision;
 import org.acme.voicewebhooks.asr.AsrEvent;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.acme.voicewebhooks.web.WebhookErrorHandling;
 import org.acme.voicewebhooks.web.WebhookEvent;
 import org.acme.voicewebhooks.web.WebhookException;
@@ -77,10 +78,11 @@ public final class AcousticRecordRoutes extends RouteBuilder {
         if (!adminKey.isBlank()) {
             from("platform-http:{{admin.path}}/acoustic-records?httpMethodRestrict=DELETE")
                     .routeId("acoustic-record-erase").routeConfigurationId(WebhookErrorHandling.ADMIN)
-                    .description("Erase every record of one session from this instance's record files, and drop its "
-                            + "records still waiting for their write")
+                    .description("Erase every record of one session from every record file in the folder, whichever "
+                            + "instance wrote it, and drop its records still waiting for this instance's write (a RabbitMQ "
+                            + "stream is append-only: not erased, the answer says so)")
                     .process("adminApiKey")
-                    .process(exchange -> erase(exchange, writer))
+                    .process(exchange -> erase(exchange, writer, stream))
                     .log("acoustic records of a session erased: ${body}");
         }
 
@@ -97,8 +99,11 @@ public final class AcousticRecordRoutes extends RouteBuilder {
         }
     }
 
-    /** Answers {"sessionId":…,"removed":<lines>}; 400 without a sessionId. */
-    private void erase(Exchange exchange, AcousticRecordWriter writer) throws IOException {
+    /**
+     * Answers {"sessionId":…,"removed":<file lines>}, with {"stream":<name>,"streamErased":false} added when records
+     * also go to a RabbitMQ stream; 400 without a sessionId.
+     */
+    private void erase(Exchange exchange, AcousticRecordWriter writer, AcousticStream stream) throws IOException {
         String sessionId = exchange.getMessage().getHeader("sessionId", String.class);
         if (sessionId == null || sessionId.isBlank()) {
             throw new WebhookException(400, "Missing sessionId");
@@ -106,6 +111,10 @@ public final class AcousticRecordRoutes extends RouteBuilder {
         int removed = writer.erase(sessionId, acousticRecords.recordedSessionId(sessionId));
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setBody(JSON.createObjectNode().put("sessionId", sessionId).put("removed", removed).toString());
+        ObjectNode answer = JSON.createObjectNode().put("sessionId", sessionId).put("removed", removed);
+        if (stream != null) {
+            answer.put("stream", stream.name()).put("streamErased", false);
+        }
+        exchange.getMessage().setBody(answer.toString());
     }
 }

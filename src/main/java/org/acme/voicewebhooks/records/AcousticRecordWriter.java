@@ -33,9 +33,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends batches of record lines to this instance's current file, one batch at a time, so lines never interleave. A
- * failed append is cut back to the file's last whole line and tried again; a batch that still cannot be written is
- * counted as lost and logged once, with its size and file name, never its records.
+ * Appends batches of record lines to this instance's current file, one batch at a time, so lines never interleave, each
+ * under the file's {@link RecordFileLock}, so an erasure on any instance never loses one. A failed append is cut back to
+ * the file's last whole line and tried again; a batch that still cannot be written is counted as lost and logged once,
+ * with its size and file name, never its records.
  */
 final class AcousticRecordWriter {
 
@@ -61,7 +62,7 @@ final class AcousticRecordWriter {
     private final Map<String, Long> erasedAtMs = new HashMap<>();
 
     AcousticRecordWriter(Path dir, AcousticRecords records, WebhookMetrics metrics) {
-        // no APPEND: it excludes READ, and this writer is the only one of its files (one per instance, one batch at a time)
+        // no APPEND: it excludes READ, and this writer is the only one appending to its files (one batch at a time)
         this(dir, records, metrics, file -> FileChannel.open(file, CREATE, READ, WRITE), Duration.ofMillis(50));
     }
 
@@ -117,11 +118,11 @@ final class AcousticRecordWriter {
     }
 
     /**
-     * Removes every line of the session from every record file this instance wrote, each file between two batches (the lock
-     * is held per file, so a long erasure never holds the writes for long): a file that holds one is copied without
-     * those lines to a temporary file, synced, given the original's modification time (its retention stays) and moved
-     * over it atomically, so a reader sees the old file or the new one, never a torn line. Records of the session
-     * still waiting for their write are dropped when they come. Returns the lines removed from the files.
+     * Removes every line of the session from every record file in the folder, whichever instance wrote it (pods are
+     * renamed at every rollout): a file that holds one is copied without those lines to a temporary file, synced, given
+     * the original's modification time (its retention stays) and moved over it atomically, so a reader sees the old file
+     * or the new one, never a torn line. Records of the session still waiting for this instance's write are dropped
+     * when they come. Returns the lines removed from the files.
      *
      * @param sessionId the session id as the webhook received it
      * @param recorded  the same id as the record lines carry it
@@ -138,17 +139,15 @@ final class AcousticRecordWriter {
         }
         List<Path> files;
         try (Stream<Path> listed = Files.list(dir)) {
-            // this instance's files only: rewriting a file another instance appends to could lose its batch
-            files = listed.filter(f -> records.isMine(f.getFileName().toString())).sorted().toList();
+            files = listed.filter(f -> AcousticRecords.isRecordFile(f.getFileName().toString())).sorted().toList();
         }
         for (Path file : files) {
-            synchronized (this) {
-                int fromFile = eraseFrom(file, needle);
-                if (fromFile > 0) {
-                    records.reread();
-                }
-                removed += fromFile;
+            // each file rewritten under the lock its writer, of any live instance, takes per append: no append is lost
+            int fromFile = RecordFileLock.holding(dir, file.getFileName().toString(), () -> eraseFrom(file, needle));
+            if (fromFile > 0) {
+                records.reread();
             }
+            removed += fromFile;
         }
         return removed;
     }
@@ -214,6 +213,13 @@ final class AcousticRecordWriter {
     /** One append; the file ends in a whole line before it and after it, whatever fails in between. */
     private void append(Path file, AcousticBatch batch) throws IOException {
         Files.createDirectories(dir);
+        RecordFileLock.holding(dir, file.getFileName().toString(), () -> {
+            appendLocked(file, batch);
+            return null;
+        });
+    }
+
+    private void appendLocked(Path file, AcousticBatch batch) throws IOException {
         FileChannel channel = opener.open(file);
         try {
             long end = wholeLinesEnd(channel, file);

@@ -86,10 +86,9 @@ public final class AcousticRecords {
         slot = null;
     }
 
-    /** Whether a file is one of this instance's record files (on a shared volume the others' are theirs to change). */
-    public boolean isMine(String fileName) {
-        int slotLength = settings.timeSlot().format(clock.instant()).length();
-        return fileName.matches("acoustic-.{" + slotLength + "}-" + Pattern.quote(settings.instanceName()) + "(?:-\\d+)?\\.jsonl");
+    /** Whether a file is a record file of any instance (the names the retention deletes too). */
+    static boolean isRecordFile(String fileName) {
+        return fileName.startsWith("acoustic-") && fileName.endsWith(".jsonl");
     }
 
     private String name(int n) {

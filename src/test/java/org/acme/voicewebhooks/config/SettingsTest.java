@@ -16,6 +16,7 @@ import org.acme.voicewebhooks.duplicates.PostgresDeliveryWindow;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.records.AcousticPrivacy;
 import org.acme.voicewebhooks.records.AcousticSettings;
+import org.acme.voicewebhooks.records.AcousticStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesFunction;
@@ -122,6 +123,18 @@ class SettingsTest {
 
         RabbitMq rabbit = RabbitMq.from(shipped("rabbitmq.url", "amqp://guest:s3cret@rabbit.example.test:5673/webhooks"));
         assertThat(rabbit.where()).isEqualTo("rabbit.example.test:5673 (vhost webhooks)");
+    }
+
+    @Test
+    void theStreamsMaxAgeIsWhatRabbitMqTakesAsXMaxAge() {
+        assertThat(AcousticStream.maxAge(shipped())).isEqualTo("30D");
+        assertThat(AcousticStream.maxAge(shipped("acoustic.stream-max-age", "12h"))).isEqualTo("12h");
+        assertThat(AcousticStream.maxAge(shipped("acoustic.stream-max-age", ""))).isEmpty();
+
+        Settings bad = shipped("acoustic.stream-max-age", "7 days");
+        AcousticStream.maxAge(bad);
+        assertThatThrownBy(bad::stopIfInvalid).hasMessageStartingWith(
+                "ACOUSTIC_STREAM_MAX_AGE (setting acoustic.stream-max-age) must be a number and one of the units");
     }
 
     @Test
