@@ -8,7 +8,7 @@ import javax.sql.DataSource;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import org.acme.voicewebhooks.config.Settings;
+import org.acme.voicewebhooks.settings.Settings;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 
 /**

@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.acme.voicewebhooks.config.InvalidSettingException;
-import org.acme.voicewebhooks.config.Settings;
-import org.acme.voicewebhooks.web.WebhookException;
+import org.acme.voicewebhooks.settings.InvalidSettingException;
+import org.acme.voicewebhooks.settings.Settings;
+import org.acme.voicewebhooks.webhook.WebhookException;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpMethods;
 

@@ -1,5 +1,9 @@
 package org.acme.voicewebhooks.cognigy;
 
+import org.acme.voicewebhooks.cognigy.auth.CognigyLoginException;
+import org.acme.voicewebhooks.cognigy.ratelimit.RateLimitedException;
+import org.acme.voicewebhooks.cognigy.auth.AccessTokenProcessor;
+import org.acme.voicewebhooks.webhook.Budget;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -7,7 +11,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;

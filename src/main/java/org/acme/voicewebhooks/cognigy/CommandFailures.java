@@ -1,7 +1,7 @@
 package org.acme.voicewebhooks.cognigy;
 
-import org.acme.voicewebhooks.web.FailureAnswerProcessor;
-import org.acme.voicewebhooks.web.FailureAnswerProcessor.Answer;
+import org.acme.voicewebhooks.webhook.FailureAnswerProcessor;
+import org.acme.voicewebhooks.webhook.FailureAnswerProcessor.Answer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;

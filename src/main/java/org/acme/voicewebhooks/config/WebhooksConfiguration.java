@@ -1,5 +1,9 @@
 package org.acme.voicewebhooks.config;
 
+import org.acme.voicewebhooks.stores.Database;
+import org.acme.voicewebhooks.stores.RabbitMq;
+import org.acme.voicewebhooks.settings.InvalidSettingException;
+import org.acme.voicewebhooks.settings.Settings;
 import java.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,14 +26,14 @@ import org.acme.voicewebhooks.bargein.BargeInAnswers;
 import org.acme.voicewebhooks.bargein.BargeInCommands;
 import org.acme.voicewebhooks.bargein.BargeInSettings;
 import org.acme.voicewebhooks.bargein.BargeInVerdicts;
-import org.acme.voicewebhooks.cognigy.AccessTokenProcessor;
-import org.acme.voicewebhooks.cognigy.CamelTokenClient;
-import org.acme.voicewebhooks.cognigy.Budget;
+import org.acme.voicewebhooks.cognigy.auth.AccessTokenProcessor;
+import org.acme.voicewebhooks.cognigy.auth.CamelTokenClient;
+import org.acme.voicewebhooks.webhook.Budget;
 import org.acme.voicewebhooks.cognigy.BudgetTimeouts;
 import org.acme.voicewebhooks.cognigy.CognigyCallTimer;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
-import org.acme.voicewebhooks.cognigy.CognigyRateLimiter;
-import org.acme.voicewebhooks.cognigy.RateLimitSettings;
+import org.acme.voicewebhooks.cognigy.ratelimit.CognigyRateLimiter;
+import org.acme.voicewebhooks.cognigy.ratelimit.RateLimitSettings;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
 import org.acme.voicewebhooks.cognigy.CommandFailures;
 import org.acme.voicewebhooks.deadletter.DeadLetterQueue;
@@ -39,19 +43,19 @@ import org.acme.voicewebhooks.deadletter.DeadLetters;
 import org.acme.voicewebhooks.duplicates.DuplicateGuard;
 import org.acme.voicewebhooks.duplicates.PostgresDeliveryWindow;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
-import org.acme.voicewebhooks.observe.WebhookOutcomes;
+import org.acme.voicewebhooks.webhook.WebhookOutcomes;
 import org.acme.voicewebhooks.observe.WebhookRoutesHealthCheck;
 import org.acme.voicewebhooks.records.AcousticPrivacy;
 import org.acme.voicewebhooks.records.AcousticRecords;
 import org.acme.voicewebhooks.records.AcousticStream;
 import org.acme.voicewebhooks.records.AcousticSettings;
-import org.acme.voicewebhooks.web.ApiKeyProcessor;
-import org.acme.voicewebhooks.web.CallerAuthProcessor;
-import org.acme.voicewebhooks.web.FailureAnswerProcessor;
-import org.acme.voicewebhooks.web.PayloadAnswers;
-import org.acme.voicewebhooks.web.JsonAnswerProcessor;
-import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
-import org.acme.voicewebhooks.web.JsonErrorHandlers;
+import org.acme.voicewebhooks.webhook.ApiKeyProcessor;
+import org.acme.voicewebhooks.webhook.CallerAuthProcessor;
+import org.acme.voicewebhooks.webhook.FailureAnswerProcessor;
+import org.acme.voicewebhooks.webhook.PayloadAnswers;
+import org.acme.voicewebhooks.webhook.JsonAnswerProcessor;
+import org.acme.voicewebhooks.webhook.JsonContentTypeProcessor;
+import org.acme.voicewebhooks.webhook.JsonErrorHandlers;
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelConfiguration;
@@ -93,7 +97,7 @@ public class WebhooksConfiguration implements CamelConfiguration {
         AcousticSettings acoustic = AcousticSettings.from(settings);
         WebhookMetrics metrics = new WebhookMetrics(context);
         Budget budget = new Budget(settings.number("webhook.budget-ms", 100, 60_000), cognigy.retry().minAttemptMs(),
-                settings.number("webhook.answer-reserve-ms", 0, 10_000), metrics);
+                settings.number("webhook.answer-reserve-ms", 0, 10_000));
         configureHttpClient(context, cognigy, budget, metrics, settings);
         context.getManagementStrategy().addEventNotifier(new WebhookOutcomes(metrics));
         // 405, 413 and the server's other own refusals answer JSON like the routes
@@ -202,7 +206,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
                 new CamelTokenClient(context, json, Clock.systemUTC(), metrics, CognigyClientRoutes.OAUTH2_TOKEN,
                         "access_token", "expires_in"), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
         registry.bind("accessTokenProcessor", AccessTokenProcessor.class, new AccessTokenProcessor(
-                new CamelTokenClient(context, json, Clock.systemUTC(), metrics), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
+                new CamelTokenClient(context, json, Clock.systemUTC(), metrics, CognigyClientRoutes.LOGIN,
+                        "accessToken", "expiresIn"), Clock.systemUTC(), cognigy.tokenRefreshMargin()));
     }
 
     /**

@@ -25,7 +25,7 @@ import com.rabbitmq.client.GetResponse;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigyCommand;
 import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
-import org.acme.voicewebhooks.web.WebhookException;
+import org.acme.voicewebhooks.webhook.WebhookException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.http.base.HttpOperationFailedException;

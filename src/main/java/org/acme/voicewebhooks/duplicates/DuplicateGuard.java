@@ -16,12 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import org.acme.voicewebhooks.cognigy.Budget;
-import org.acme.voicewebhooks.cognigy.BudgetSpentException;
-import org.acme.voicewebhooks.web.JsonAnswerProcessor;
-import org.acme.voicewebhooks.web.NotAnObjectException;
+import org.acme.voicewebhooks.webhook.Budget;
+import org.acme.voicewebhooks.webhook.BudgetSpentException;
+import org.acme.voicewebhooks.webhook.JsonAnswerProcessor;
+import org.acme.voicewebhooks.webhook.NotAnObjectException;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
-import org.acme.voicewebhooks.observe.WebhookOutcomes;
+import org.acme.voicewebhooks.webhook.WebhookOutcomes;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Processor;

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-import org.acme.voicewebhooks.config.InvalidSettingException;
-import org.acme.voicewebhooks.config.Settings;
+import org.acme.voicewebhooks.settings.InvalidSettingException;
+import org.acme.voicewebhooks.settings.Settings;
 
 /** Where acoustic records go, how they are batched, how their files roll and how long they are kept; checked once at start-up. */
 public record AcousticSettings(

@@ -8,7 +8,7 @@ import java.util.concurrent.TimeoutException;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.MessageProperties;
-import org.acme.voicewebhooks.config.RabbitMq;
+import org.acme.voicewebhooks.stores.RabbitMq;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
