@@ -56,9 +56,9 @@ public final class ClarificationGuard {
         return new ClarificationGuard(asr.maxClarifications(), asr.clarificationWindow(), shared, metrics, Clock.systemUTC());
     }
 
-    /** The shared count, when there is one (its cleanup route binds to it). */
-    public Optional<PostgresClarificationCount> shared() {
-        return Optional.ofNullable(shared);
+    /** Deletes the sessions of the shared count whose window is over (housekeeping); 0 without a shared count. */
+    public int removeExpiredShared() {
+        return shared == null ? 0 : shared.removeExpired();
     }
 
     /**

@@ -3,7 +3,7 @@ package org.acme.voicewebhooks.bargein;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigyCommand;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
-import org.acme.voicewebhooks.cognigy.CommandFailures;
+import org.acme.voicewebhooks.webhook.CommandFailures;
 import org.acme.voicewebhooks.duplicates.DuplicateGuard;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.webhook.WebhookErrorHandling;

@@ -1,5 +1,6 @@
 package org.acme.voicewebhooks.cognigy;
 
+import org.acme.voicewebhooks.webhook.CommandFailures;
 import org.acme.voicewebhooks.cognigy.auth.CognigyLoginException;
 import org.acme.voicewebhooks.cognigy.ratelimit.RateLimitedException;
 import org.acme.voicewebhooks.cognigy.auth.AccessTokenProcessor;

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,12 +59,15 @@ public final class DeadLetterReplay {
     private final IdempotentRepository replayed;
     private final String instanceName;
     private final Clock clock;
-    private final DeadLetterQueue queue;
+    private final Supplier<DeadLetterQueue> queue;
     private final int maxAttempts;
 
-    /** {@code queue} is null unless dead letters go to RabbitMQ; an entry of it failing {@code maxAttempts} times is parked. */
+    /**
+     * {@code queue} gives null unless dead letters go to RabbitMQ (asked when a replay runs); an entry of it failing
+     * {@code maxAttempts} times is parked.
+     */
     public DeadLetterReplay(ObjectMapper json, Path dir, Duration maxAge, IdempotentRepository replayed,
-            String instanceName, Clock clock, DeadLetterQueue queue, int maxAttempts) {
+            String instanceName, Clock clock, Supplier<DeadLetterQueue> queue, int maxAttempts) {
         this.queue = queue;
         this.maxAttempts = maxAttempts;
         this.json = json;
@@ -72,6 +76,11 @@ public final class DeadLetterReplay {
         this.replayed = replayed;
         this.instanceName = instanceName;
         this.clock = clock;
+    }
+
+    /** The ledger of replayed ids, a service of the context. */
+    public IdempotentRepository ledger() {
+        return replayed;
     }
 
     /** Replays the entries the request body chooses; the body becomes the counts of each outcome. */
@@ -83,7 +92,8 @@ public final class DeadLetterReplay {
             counts.put(outcome, 0);
         }
         // before anything is sent: 409 while another instance replays, 503 while the queue cannot be read
-        DeadLetterQueue.Replay fromQueue = queue == null ? null : queue.replay();
+        DeadLetterQueue deadLetterQueue = queue.get();
+        DeadLetterQueue.Replay fromQueue = deadLetterQueue == null ? null : deadLetterQueue.replay();
         ProducerTemplate template = exchange.getContext().createProducerTemplate();
         List<String> outcomes = new ArrayList<>();
         try {

@@ -1,7 +1,7 @@
 package org.acme.voicewebhooks.deadletter;
 
 import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
-import org.acme.voicewebhooks.cognigy.CommandFailures;
+import org.acme.voicewebhooks.webhook.CommandFailures;
 import org.acme.voicewebhooks.webhook.WebhookErrorHandling;
 import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.apache.camel.BeanInject;

@@ -290,6 +290,11 @@ public final class DuplicateGuard implements Processor {
         return HexFormat.of().formatHex(sha256().digest(key.getBytes(StandardCharsets.UTF_8)), 0, 8);
     }
 
+    /** Deletes the shared window's expired rows (housekeeping); 0 without a shared window. */
+    public int removeExpiredShared() {
+        return sharedWindow == null ? 0 : sharedWindow.removeExpired();
+    }
+
     /** The ASR key of each delivery, see {@link #asrKey(Exchange)}. */
     public Expression asrKey() {
         return ExpressionBuilder.exchangeExpression(this::asrKey);

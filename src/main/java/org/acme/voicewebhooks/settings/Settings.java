@@ -144,6 +144,24 @@ public final class Settings {
         return collect(() -> pathStrict(key), "/");
     }
 
+    /** This instance's name in file names (service.instance-name, INSTANCE_NAME): the setting, else the host name. */
+    public String instanceName() {
+        return optional("service.instance-name").orElseGet(Settings::hostName).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            return System.getenv().getOrDefault("HOSTNAME", "instance");
+        }
+    }
+
+    /** Reads with {@code read}; a problem it throws is named with the others and {@code standIn} is used. */
+    public <T> T check(Supplier<T> read, T standIn) {
+        return collect(read, standIn);
+    }
+
     /** Notes a problem found by code that reads settings on its own. */
     public void problem(String message) {
         if (!problems.contains(message)) {

@@ -45,12 +45,13 @@ public final class CallerAuthProcessor implements Processor {
     /** Reads a webhook's caller-auth settings, e.g. prefix "bargein" for bargein.caller-auth. */
     public static CallerAuthProcessor from(org.acme.voicewebhooks.settings.Settings s, String prefix, Clock clock) {
         String key = prefix + ".caller-auth";
-        Mode mode;
-        try {
-            mode = Mode.valueOf(s.text(key).toUpperCase().replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(key + " must be none, jambonz-signature or basic, was '" + s.text(key) + "'");
-        }
+        Mode mode = s.check(() -> {
+            try {
+                return Mode.valueOf(s.text(key).toUpperCase().replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(key + " must be none, jambonz-signature or basic, was '" + s.text(key) + "'");
+            }
+        }, Mode.NONE);
         List<String> secrets = new ArrayList<>();
         for (String secret : s.optional(prefix + ".signing-secrets").orElse("").split(",")) {
             if (!secret.isBlank()) {
@@ -59,10 +60,11 @@ public final class CallerAuthProcessor implements Processor {
         }
         String basic = s.optional(prefix + ".basic-auth").orElse(null);
         if (mode == Mode.JAMBONZ_SIGNATURE && secrets.isEmpty()) {
-            throw new InvalidSettingException(key + " is jambonz-signature but " + prefix + ".signing-secrets is empty");
+            s.problem(key + " is jambonz-signature but " + prefix + ".signing-secrets is empty");
         }
         if (mode == Mode.BASIC && (basic == null || !basic.contains(":"))) {
-            throw new InvalidSettingException(key + " is basic but " + prefix + ".basic-auth is not user:password");
+            s.problem(key + " is basic but " + prefix + ".basic-auth is not user:password");
+            basic = "invalid:invalid";
         }
         return new CallerAuthProcessor(mode, secrets, s.number("webhook.signature-tolerance-seconds", 1, 86_400), basic, clock);
     }

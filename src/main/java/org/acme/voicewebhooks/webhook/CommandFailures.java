@@ -1,6 +1,5 @@
-package org.acme.voicewebhooks.cognigy;
+package org.acme.voicewebhooks.webhook;
 
-import org.acme.voicewebhooks.webhook.FailureAnswerProcessor;
 import org.acme.voicewebhooks.webhook.FailureAnswerProcessor.Answer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;

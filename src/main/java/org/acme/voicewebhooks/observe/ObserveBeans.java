@@ -1,0 +1,28 @@
+package org.acme.voicewebhooks.observe;
+
+import java.util.List;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.health.HealthCheckRegistry;
+
+/** The service's own metrics, and readiness only while both webhook routes run. */
+@Configuration
+public class ObserveBeans implements CamelConfiguration {
+
+    @BindToRegistry
+    public WebhookMetrics webhookMetrics(CamelContext context) {
+        return new WebhookMetrics(context);
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        // Camel's route checks miss a route that is gone (a failed reload): ready only while both webhooks run
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new WebhookRoutesHealthCheck(List.of("barge-in-webhook", "asr-confidence-webhook")));
+        }
+    }
+}
