@@ -36,6 +36,8 @@ public final class Application {
                 System.exit(code);
             }
         } catch (Exception e) {
+            // Main is done: its JVM shutdown hook would otherwise report the coming exit as a SIGTERM
+            main.getShutdownStrategy().shutdown();
             InvalidSettingException invalid = InvalidSettingException.find(e);
             if (invalid == null) {
                 throw e;

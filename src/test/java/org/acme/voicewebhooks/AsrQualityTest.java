@@ -149,6 +149,35 @@ class AsrQualityTest extends WebhookTestSupport {
     }
 
     @Test
+    void thresholdsGivenAsSystemPropertiesWinOverTheListsAndTheFileLines() throws Exception {
+        Properties settings = useOverridePropertiesWithPropertiesComponent();
+        settings.setProperty("service.instance-name", "system-properties");
+        settings.setProperty("asr.node-thresholds", "sysprop-node=0.1");
+        System.setProperty("asr.threshold.node.sysprop-node", "0.95");
+        System.setProperty("asr.threshold.node.lenient-node", "0.95");
+        System.setProperty("asr.flow-threshold.sysprop-flow", "0.2");
+        try (ServiceInstance instance = ServiceInstance.start(settings)) {
+            URI webhook = URI.create(instance.url(WEBHOOK));
+
+            // 0.9: above the default 0.75 and the list's 0.1, below -Dasr.threshold.node.sysprop-node=0.95
+            assertThat(postAsr(webhook, utterance("sess_sys_node", "flow-billing", "sysprop-node", "0.9")).body())
+                    .isEqualTo(LOW_CONFIDENCE_ROUTED);
+            // 0.5: above the file line's 0.3 for lenient-node, below its system property's 0.95
+            assertThat(postAsr(webhook, utterance("sess_sys_line", "flow-billing", "lenient-node", "0.5")).body())
+                    .isEqualTo(LOW_CONFIDENCE_ROUTED);
+            // 0.5: below the default, above -Dasr.flow-threshold.sysprop-flow=0.2
+            assertThat(postAsr(webhook, utterance("sess_sys_flow", "sysprop-flow", "node-7", "0.5")).body())
+                    .isEqualTo("{\"nextNode\":\"node-7\"}");
+        } finally {
+            System.clearProperty("asr.threshold.node.sysprop-node");
+            System.clearProperty("asr.threshold.node.lenient-node");
+            System.clearProperty("asr.flow-threshold.sysprop-flow");
+        }
+        assertThat(clarificationsSentTo("sess_sys_node")).isEqualTo(1);
+        assertThat(clarificationsSentTo("sess_sys_flow")).isZero();
+    }
+
+    @Test
     void afterTwoClarificationsTheNextLowConfidenceUtteranceEscalates() {
         String session = "sess_loop";
         assertThat(postAsr(utterance(session, "flow-billing", "node-7", "0.3")).body()).isEqualTo(LOW_CONFIDENCE_ROUTED);

@@ -477,6 +477,24 @@ class BargeInWebhookTest extends WebhookTestSupport {
         assertThat(resetKey).matches("[0-9a-f]{32}").isNotEqualTo(abortKey);
     }
 
+    @Test
+    void aLoginRetryNamesTheLoginAndTheSessionWaitingForIt() {
+        cognigyAnswersCommands();
+        cognigy.stubFor(post(urlEqualTo(LOGIN)).inScenario("login").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
+        cognigy.stubFor(post(urlEqualTo(LOGIN)).inScenario("login").whenScenarioStateIs("up")
+                .willReturn(okJson("{\"accessToken\":\"t-1\",\"expiresIn\":3600}")));
+
+        try (LogCapture logs = LogCapture.open()) {
+            assertThat(postJson(WEBHOOK, sample("barge-in-confident.json")).statusCode()).isEqualTo(200);
+
+            assertThat(logs.lines()).filteredOn(line -> line.startsWith("retry "))
+                    .singleElement().asString()
+                    .startsWith("retry 1 of cognigy-login for session \"sess_8f3a2b1c\" after HTTP 503, correlationId=");
+        }
+        cognigy.verify(exactly(2), postRequestedFor(urlEqualTo(LOGIN)));
+    }
+
     // --- token processor ---
 
     @Test

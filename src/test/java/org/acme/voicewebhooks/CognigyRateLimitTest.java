@@ -151,7 +151,7 @@ class CognigyRateLimitTest {
 
             // 2 tokens left: too few for the replay, enough for a clarification
             HttpResponse<String> replay = http.send(HttpRequest.newBuilder(URI.create(instance.url("/admin/dead-letters/replay")))
-                    .header("X-Admin-Key", "admin-key").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    .header("X-Admin-Key", "admin-key").POST(HttpRequest.BodyPublishers.ofString("{\"all\":true}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(JSON.readTree(replay.body()).get("failed").asInt()).isEqualTo(1);
             assertThat(postAsr(instance, utterance("ok-3", "0.2")).join().statusCode()).isEqualTo(200);

@@ -16,6 +16,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -29,6 +31,7 @@ class DeadLetterReplayTest extends WebhookTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ADMIN_KEY = "admin-test-key";
+    private static final String FORM = "application/x-www-form-urlencoded";
     private static final String STOP_A = "{\"command\":\"stop\",\"reason\":\"user_interrupt\",\"sessionId\":\"s-A\"}";
 
     @Override
@@ -41,6 +44,16 @@ class DeadLetterReplayTest extends WebhookTestSupport {
     private HttpResponse<String> replay(String criteria, String key) {
         return send(HttpRequest.newBuilder(url("/admin/dead-letters/replay")).header("X-Admin-Key", key)
                 .POST(HttpRequest.BodyPublishers.ofString(criteria)));
+    }
+
+    /** A replay with this Content-Type ({@code null}: none), as curl's --data sends it with {@link #FORM}. */
+    private HttpResponse<String> replayAs(String contentType, String criteria) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(url("/admin/dead-letters/replay")).header("X-Admin-Key", ADMIN_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(criteria));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(request);
     }
 
     private JsonNode counts(HttpResponse<String> answer) throws IOException {
@@ -74,7 +87,7 @@ class DeadLetterReplayTest extends WebhookTestSupport {
 
         JsonNode first = counts(replay("{\"sessionId\":\"s-A\"}", ADMIN_KEY));
         JsonNode again = counts(replay("{\"sessionId\":\"s-A\"}", ADMIN_KEY));
-        JsonNode all = counts(replay("", ADMIN_KEY));
+        JsonNode all = counts(replay("{\"all\":true}", ADMIN_KEY));
 
         assertThat(first.get("selected").asInt()).isEqualTo(1);
         assertThat(first.get("acknowledged").asInt()).isEqualTo(1);
@@ -100,7 +113,7 @@ class DeadLetterReplayTest extends WebhookTestSupport {
         cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{}")));
 
         JsonNode range = counts(replay("{\"from\":\"" + Instant.now().minusSeconds(60) + "\"}", ADMIN_KEY));
-        JsonNode rest = counts(replay("{}", ADMIN_KEY));
+        JsonNode rest = counts(replay("{\"all\":true}", ADMIN_KEY));
 
         assertThat(range.get("selected").asInt()).isEqualTo(1);
         assertThat(range.get("acknowledged").asInt()).isEqualTo(1);
@@ -116,7 +129,7 @@ class DeadLetterReplayTest extends WebhookTestSupport {
                 entry("e-1", Instant.now().toString(), "s-1"));
         cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(aResponse().withStatus(404)));
 
-        JsonNode counts = counts(replay("", ADMIN_KEY));
+        JsonNode counts = counts(replay("{\"all\":true}", ADMIN_KEY));
 
         assertThat(counts.get("failed").asInt()).isEqualTo(1);
         assertThat(outcomes()).singleElement().asString().contains("\"outcome\":\"failed\"").contains("\"lastStatus\":404");
@@ -130,7 +143,7 @@ class DeadLetterReplayTest extends WebhookTestSupport {
                 entry("e-1", now, "s-1") + torn.substring(0, torn.length() / 2) + "\n" + "{\"id\":7}\n" + entry("e-2", now, "s-2"));
         cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{}")));
 
-        JsonNode counts = counts(replay("", ADMIN_KEY));
+        JsonNode counts = counts(replay("{\"all\":true}", ADMIN_KEY));
 
         assertThat(counts.get("unreadable").asInt()).isEqualTo(2);
         assertThat(counts.get("acknowledged").asInt()).isEqualTo(2);
@@ -143,6 +156,98 @@ class DeadLetterReplayTest extends WebhookTestSupport {
         assertThat(replay("", "wrong").statusCode()).isEqualTo(401);
         assertThat(replay("{\"from\":\"yesterday\"}", ADMIN_KEY).statusCode()).isEqualTo(400);
         assertThat(replay("[1]", ADMIN_KEY).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void formEncodedCriteriaReplayOnlyTheChosenSession() throws IOException {
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(aResponse().withStatus(404)));
+        failBargeIn("s-A");
+        failBargeIn("s-B");
+        cognigy.resetAll();
+        stubLogin();
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{\"success\":true}")));
+
+        JsonNode counts = counts(replayAs(FORM, "{\"sessionId\":\"s-A\"}"));
+
+        assertThat(counts.get("selected").asInt()).isEqualTo(1);
+        assertThat(counts.get("acknowledged").asInt()).isEqualTo(1);
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-A/voice/commands"))
+                .withRequestBody(equalTo(STOP_A)));
+        cognigy.verify(exactly(0), postRequestedFor(urlEqualTo("/api/v1/sessions/s-B/voice/commands")));
+        assertThat(outcomes()).singleElement().asString().contains("\"sessionId\":\"s-A\"");
+    }
+
+    @Test
+    void aFormEncodedTimeWindowIsReadAsSentPlusSignsIncluded() throws IOException {
+        Instant now = Instant.now();
+        Files.writeString(deadLetterDir.resolve("dead-letters-2026-11-22-test-instance.jsonl"),
+                entry("e-in", now.minusSeconds(30).toString(), "s-in") + entry("e-late", now.minusSeconds(2).toString(), "s-late"));
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{}")));
+        // a form decoder would read each '+' of these offsets as a space
+        String from = OffsetDateTime.ofInstant(now.minusSeconds(50), ZoneOffset.ofHours(1)).toString();
+        String to = OffsetDateTime.ofInstant(now.minusSeconds(10), ZoneOffset.ofHours(1)).toString();
+
+        JsonNode counts = counts(replayAs(FORM, "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}"));
+
+        assertThat(counts.get("selected").asInt()).isEqualTo(1);
+        assertThat(counts.get("acknowledged").asInt()).isEqualTo(1);
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-in/voice/commands")));
+        cognigy.verify(exactly(0), postRequestedFor(urlEqualTo("/api/v1/sessions/s-late/voice/commands")));
+    }
+
+    @Test
+    void invalidCriteriaAnswer400AndReplayNothing() throws IOException {
+        Files.writeString(deadLetterDir.resolve("dead-letters-2026-11-22-test-instance.jsonl"),
+                entry("e-1", Instant.now().toString(), "s-1"));
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{}")));
+        List<String> invalid = List.of("nope", "[1]", "\"s-1\"", "null", "{\"from\":\"yesterday\"}", "{\"to\":17}",
+                "{\"sessionId\":\"\"}", "{\"sessionId\":7}", "{\"sessionId\":null}", "{\"session\":\"s-1\"}",
+                "{\"from\":\"2026-11-22T15:00:00Z\",\"to\":\"2026-11-22T14:00:00Z\"}",
+                "{\"all\":true,\"sessionId\":\"s-1\"}", "{\"all\":false}", "{\"all\":\"yes\"}", "{}",
+                "{\"sessionId\":\"s-1\"} {\"all\":true}", "{\"sessionId\":\"s-9\",\"sessionId\":\"s-1\"}");
+
+        for (String criteria : invalid) {
+            for (String contentType : new String[] {FORM, "application/json"}) {
+                HttpResponse<String> answer = replayAs(contentType, criteria);
+
+                assertThat(answer.statusCode()).as("%s as %s", criteria, contentType).isEqualTo(400);
+                assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+                assertThat(answer.body()).doesNotContain("\n").doesNotContain("Exception");
+                assertThat(JSON.readTree(answer.body()).get("error").asText()).startsWith("Replay criteria");
+            }
+        }
+        assertThat(replayAs(FORM, "{\"from\":\"yesterday\"}").body())
+                .isEqualTo("{\"error\":\"Replay criteria: from must be an ISO-8601 instant, e.g. 2026-11-22T14:00:00Z\"}");
+        assertThat(replayAs(FORM, "{\"session\":\"s-1\"}").body()).contains("unknown field").contains("session");
+        cognigy.verify(exactly(0), postRequestedFor(urlPathMatching(".*/voice/commands")));
+        try (Stream<Path> files = Files.list(deadLetterDir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(name -> name.startsWith("replay-outcomes-"));
+        }
+        // nothing was marked as replayed either
+        assertThat(counts(replayAs(FORM, "{\"sessionId\":\"s-1\"}")).get("acknowledged").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void anEmptyBodyIsRefusedAndEveryEntryNeedsAllTrue() throws IOException {
+        String now = Instant.now().toString();
+        Files.writeString(deadLetterDir.resolve("dead-letters-2026-11-22-test-instance.jsonl"),
+                entry("e-1", now, "s-1") + entry("e-2", now, "s-2"));
+        cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{}")));
+
+        for (String contentType : new String[] {null, FORM, "application/json"}) {
+            HttpResponse<String> answer = replayAs(contentType, "");
+
+            assertThat(answer.statusCode()).as("empty body as %s", contentType).isEqualTo(400);
+            assertThat(answer.body()).startsWith("{\"error\":\"Replay criteria missing").contains("all");
+        }
+        cognigy.verify(exactly(0), postRequestedFor(urlPathMatching(".*/voice/commands")));
+
+        JsonNode all = counts(replayAs(FORM, "{\"all\":true}"));
+
+        assertThat(all.get("selected").asInt()).isEqualTo(2);
+        assertThat(all.get("acknowledged").asInt()).isEqualTo(2);
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-1/voice/commands")));
+        cognigy.verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/sessions/s-2/voice/commands")));
     }
 
     private static String entry(String id, String time, String sessionId) {

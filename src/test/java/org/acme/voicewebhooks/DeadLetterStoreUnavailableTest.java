@@ -8,11 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,22 +21,6 @@ class DeadLetterStoreUnavailableTest extends WebhookTestSupport {
 
     private static final String ABORT = "/api/v1/sessions/sess_8f3a2b1c/voice/commands";
     private static final String VARIABLES = "/api/v1/sessions/sess_8f3a2b1c/variables";
-    private Path blocker;
-
-    /** A folder under a regular file: no one can create it, root included. */
-    @Override
-    protected Path deadLetterDir() {
-        if (deadLetterDir == null) {
-            try {
-                blocker = Files.createTempFile("not-a-folder-", ".txt");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            deadLetterDir = blocker.resolve("dead-letter");
-        }
-        return deadLetterDir;
-    }
-
     private int readiness() {
         return send(HttpRequest.newBuilder(url("/observe/health/ready")).GET()).statusCode();
     }
@@ -48,6 +30,9 @@ class DeadLetterStoreUnavailableTest extends WebhookTestSupport {
         cognigy.stubFor(post(urlEqualTo(ABORT)).willReturn(aResponse().withStatus(503)));
         cognigy.stubFor(post(urlEqualTo(VARIABLES)).willReturn(okJson("{}")));
         assertThat(readiness()).isEqualTo(200);
+        // the volume goes bad while the service runs: a regular file where the folder was, unwritable even for root
+        Files.delete(deadLetterDir);
+        Files.createFile(deadLetterDir);
 
         try (LogCapture logs = LogCapture.open()) {
             HttpResponse<String> answer = postJson("/webhook/cognigy/barge-in", sample("barge-in-confident.json"));
@@ -69,7 +54,7 @@ class DeadLetterStoreUnavailableTest extends WebhookTestSupport {
         assertThat(send(HttpRequest.newBuilder(url("/observe/health/live")).GET()).statusCode()).isEqualTo(200);
 
         // the volume is mended: readiness comes back by itself and failed commands are kept again
-        Files.delete(blocker);
+        Files.delete(deadLetterDir);
         Files.createDirectories(deadLetterDir);
         await().atMost(Duration.ofSeconds(10)).until(() -> readiness() == 200);
         HttpResponse<String> again = postJson("/webhook/cognigy/barge-in",

@@ -6,6 +6,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,6 +52,31 @@ class DevProfileSimulatorTest extends DevProfileTestSupport {
 
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("{\"message\":\"low_confidence_routed\"}");
+    }
+
+    @Test
+    void simulatorAnswers404ForAnEndedSessionSoItsStopIsDeadLettered() throws Exception {
+        HttpResponse<String> answer = postJson("/webhook/cognigy/barge-in",
+                "{\"sessionId\":\"sess_ended_7\",\"event\":\"barge_in\",\"confidence\":0.5,\"transcript\":\"stop\",\"timestamp\":1}");
+
+        assertThat(answer.statusCode()).isEqualTo(502);
+        assertThat(answer.body()).isEqualTo("{\"error\":\"API error 404\"}");
+        try (Stream<Path> files = Files.list(deadLetterDir)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("dead-letters-"))).singleElement().satisfies(file -> assertThat(Files.readAllLines(file)).singleElement()
+                    .asString().contains("\"sessionId\":\"sess_ended_7\"", "\"command\":\"cognigy-abort-tts\"", "\"lastStatus\":404"));
+        }
+    }
+
+    @Test
+    void adminCallsTakeTheDevProfilesKey() {
+        HttpResponse<String> replay = send(java.net.http.HttpRequest.newBuilder(url("/admin/dead-letters/replay"))
+                .header("X-Admin-Key", "dev-admin-key").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"all\":true}")));
+        HttpResponse<String> guessed = send(java.net.http.HttpRequest.newBuilder(url("/admin/dead-letters/replay"))
+                .header("X-Admin-Key", "admin").POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"all\":true}")));
+
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(replay.body()).startsWith("{\"selected\":0,");
+        assertThat(guessed.statusCode()).isEqualTo(401);
     }
 
     @Test

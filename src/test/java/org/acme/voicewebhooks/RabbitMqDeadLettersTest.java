@@ -112,7 +112,7 @@ class RabbitMqDeadLettersTest {
     }
 
     private JsonNode replay(ServiceInstance instance) throws Exception {
-        HttpResponse<String> answer = call(instance, "/admin/dead-letters/replay", "", ADMIN_KEY);
+        HttpResponse<String> answer = call(instance, "/admin/dead-letters/replay", "{\"all\":true}", ADMIN_KEY);
         assertThat(answer.statusCode()).isEqualTo(200);
         return JSON.readTree(answer.body());
     }
@@ -165,7 +165,7 @@ class RabbitMqDeadLettersTest {
             // what a replay on another instance holds while it runs
             otherReplay.queueDeclare(prefix + ".dead-letters.replay-lock", false, true, true, null);
 
-            HttpResponse<String> refused = call(a, "/admin/dead-letters/replay", "", ADMIN_KEY);
+            HttpResponse<String> refused = call(a, "/admin/dead-letters/replay", "{\"all\":true}", ADMIN_KEY);
 
             assertThat(refused.statusCode()).isEqualTo(409);
             assertThat(refused.body()).isEqualTo("{\"error\":\"Dead-letter replay already running\"}");
@@ -217,7 +217,7 @@ class RabbitMqDeadLettersTest {
                     URI.create(a.url("/observe/metrics"))).build(), HttpResponse.BodyHandlers.ofString()).body())
                     .contains("webhooks_dead_letters_fallback_total 2.0"));
             // the replay needs the queue: RabbitMQ down is a 503, never a replay that silently skips it
-            assertThat(call(a, "/admin/dead-letters/replay", "", ADMIN_KEY).statusCode()).isEqualTo(503);
+            assertThat(call(a, "/admin/dead-letters/replay", "{\"all\":true}", ADMIN_KEY).statusCode()).isEqualTo(503);
         }
     }
 

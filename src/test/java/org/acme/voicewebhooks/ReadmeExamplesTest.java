@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -20,17 +19,11 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeExamplesTest extends DevProfileTestSupport {
 
-    private static final String ADMIN_KEY = "readme-admin-key";
+    /** The dev profile's admin key, for the commands that name $ADMIN_API_KEY. */
+    private static final String ADMIN_KEY = "dev-admin-key";
 
     /** One command of the README and the output its comment promises. */
     record Example(int line, String command, String expected) {
-    }
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        Properties p = super.useOverridePropertiesWithPropertiesComponent();
-        p.setProperty("admin.api-key", ADMIN_KEY);
-        return p;
     }
 
     /** The curl commands of the README's bash blocks, each with the comment lines that follow it. */

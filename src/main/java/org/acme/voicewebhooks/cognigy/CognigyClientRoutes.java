@@ -155,7 +155,8 @@ public final class CognigyClientRoutes extends RouteBuilder {
             webhookMetrics.retry(command);
         }
         exchange.setProperty(ATTEMPTS, attempts + 1);
-        Budget.onThread(budget.deadline(exchange), command);
+        WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
+        Budget.onThread(budget.deadline(exchange), command, event == null ? null : event.logId());
     }
 
     /** A path goes under the base URL; a full URL (another host, e.g. an Endpoint's inject URL) is called as it is. */

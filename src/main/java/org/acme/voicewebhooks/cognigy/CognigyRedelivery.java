@@ -114,16 +114,18 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
         configuration.onException(Exception.class).logExhausted(false).end();
     }
 
+    /** One WARN per retry; a login has no command of its own, so its route names it (cognigy-login). */
     private static void logRetry(Exchange exchange) {
-        Exception failure = failure(exchange);
-        LOG.warn("retry {} of {} for session {} after {}, correlationId={}", attempts(exchange),
-                exchange.getProperty(CognigyClientRoutes.COMMAND, String.class),
-                sessionLogId(exchange), describe(failure), exchange.getExchangeId());
+        String command = exchange.getProperty(CognigyClientRoutes.COMMAND, String.class);
+        String session = sessionLogId(exchange);
+        LOG.warn("retry {} of {}{} after {}, correlationId={}", attempts(exchange),
+                command != null ? command : exchange.getFromRouteId(), session == null ? "" : " for session " + session,
+                describe(failure(exchange)), exchange.getExchangeId());
     }
 
     private static String sessionLogId(Exchange exchange) {
         WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
-        return event == null ? "-" : event.logId();
+        return event != null ? event.logId() : exchange.getProperty(WebhookEvent.SESSION_LOG_ID, String.class);
     }
 
     /** What failed, for logs and dead letters: the status, our own login message, else the class (a message can carry a URL token). */

@@ -15,7 +15,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.processor.idempotent.FileIdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
@@ -27,8 +26,10 @@ public class DeadLetterBeans implements CamelConfiguration {
     /** A HealthCheck bean joins readiness: down while the dead-letter store cannot write. */
     @BindToRegistry
     public DeadLetterStoreHealth deadLetterStoreHealth(Settings settings) {
-        return new DeadLetterStoreHealth(settings.text("deadletter.endpoint").startsWith("file:")
+        DeadLetterStoreHealth health = new DeadLetterStoreHealth(settings.text("deadletter.endpoint").startsWith("file:")
                 ? Path.of(settings.text("deadletter.dir")) : null, Clock.systemUTC());
+        health.probeAtStartUp();
+        return health;
     }
 
     /** The entry of a command Cognigy never acknowledged. */
@@ -56,10 +57,10 @@ public class DeadLetterBeans implements CamelConfiguration {
         }
         Path deadLetterDir = Path.of(settings.required("deadletter.dir", "DEAD_LETTER_DIR"));
         // the ledger of replayed ids: recent ones cached, every one checked against the file, never trimmed
-        IdempotentRepository replayed = FileIdempotentRepository.fileIdempotentRepository(
-                deadLetterDir.resolve("replayed-ids.txt").toFile(), 10_000, 0);
         return new DeadLetterReplay(json, deadLetterDir,
-                Duration.ofSeconds(settings.number("deadletter.replay-max-age-seconds", 1, 31_536_000)), replayed,
+                Duration.ofSeconds(settings.number("deadletter.replay-max-age-seconds", 1, 31_536_000)),
+                () -> FileIdempotentRepository.fileIdempotentRepository(deadLetterDir.resolve("replayed-ids.txt").toFile(),
+                        10_000, 0),
                 settings.instanceName(), Clock.systemUTC(),
                 () -> registry.lookupByNameAndType("deadLetterQueue", DeadLetterQueue.class),
                 (int) settings.number("deadletter.replay-max-attempts", 1, 1_000));
@@ -69,7 +70,7 @@ public class DeadLetterBeans implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         DeadLetterReplay replay = context.getRegistry().lookupByNameAndType("deadLetterReplay", DeadLetterReplay.class);
         if (replay != null) {
-            context.addService(replay.ledger());
+            context.addService(replay);
         }
         DeadLetterQueue queue = context.getRegistry().lookupByNameAndType("deadLetterQueue", DeadLetterQueue.class);
         if (queue != null) {

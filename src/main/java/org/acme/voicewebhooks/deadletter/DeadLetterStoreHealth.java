@@ -10,18 +10,23 @@ import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Readiness of the dead-letter store: down from a failed write until the store can write again. A file store is
- * probed with a test file; any other endpoint is given another chance after {@link #RETRY_AFTER}.
+ * Readiness of the dead-letter store: down from a failed write, or from the start when the file store's folder cannot
+ * be written, until the store can write again. A file store is probed with a test file; any other endpoint is given
+ * another chance after {@link #RETRY_AFTER}.
  */
 public final class DeadLetterStoreHealth extends AbstractHealthCheck {
 
     static final Duration RETRY_AFTER = Duration.ofSeconds(30);
+    private static final Logger LOG = LoggerFactory.getLogger("dead-letter-store");
 
     private final Path fileStoreDir;
     private final Clock clock;
     private volatile Instant failedAt;
+    private volatile String downReason;
 
     /** {@code fileStoreDir} is the folder of a file store, or null when the store is another endpoint. */
     public DeadLetterStoreHealth(Path fileStoreDir, Clock clock) {
@@ -40,7 +45,28 @@ public final class DeadLetterStoreHealth extends AbstractHealthCheck {
     }
 
     public void failed() {
-        failedAt = clock.instant();
+        Instant now = clock.instant();
+        downReason = "the dead-letter store could not take an entry at " + now;
+        failedAt = now;
+    }
+
+    /**
+     * Probes the file store's folder as the service starts: one that cannot be created or written takes readiness down
+     * from the start, with one ERROR line naming DEAD_LETTER_DIR, rather than the first failed command finding out.
+     */
+    public void probeAtStartUp() {
+        if (fileStoreDir == null) {
+            return;
+        }
+        try {
+            probe();
+        } catch (IOException | UnsupportedOperationException e) {
+            downReason = "the dead-letter store cannot write to its folder DEAD_LETTER_DIR (" + e.getClass().getSimpleName() + ")";
+            failedAt = clock.instant();
+            // the class only: an I/O exception's message is a path or an OS text, and its trace helps no operator
+            LOG.error("dead-letter store: DEAD_LETTER_DIR {} cannot be written ({}); readiness is DOWN (check "
+                    + "dead-letter-store) until it can", fileStoreDir, e.getClass().getSimpleName());
+        }
     }
 
     @Override
@@ -51,7 +77,7 @@ public final class DeadLetterStoreHealth extends AbstractHealthCheck {
         if (failedAt == null) {
             builder.up();
         } else {
-            builder.down().message("the dead-letter store could not take an entry at " + failedAt);
+            builder.down().message(downReason);
         }
     }
 
@@ -60,11 +86,15 @@ public final class DeadLetterStoreHealth extends AbstractHealthCheck {
             return clock.instant().isAfter(failedAt.plus(RETRY_AFTER));
         }
         try {
-            Files.createDirectories(fileStoreDir);
-            Files.delete(Files.createTempFile(fileStoreDir, ".probe-", ".tmp"));
+            probe();
             return true;
         } catch (IOException | UnsupportedOperationException e) {
             return false;
         }
+    }
+
+    private void probe() throws IOException {
+        Files.createDirectories(fileStoreDir);
+        Files.delete(Files.createTempFile(fileStoreDir, ".probe-", ".tmp"));
     }
 }

@@ -13,6 +13,8 @@ import org.apache.camel.builder.RouteBuilder;
 public final class CognigySimulatorRoutes extends RouteBuilder {
 
     public static final String PREFIX = "/cognigy-sim";
+    /** Sessions whose id starts so are gone: the README's dead-letter and replay examples need a command Cognigy refuses. */
+    static final String ENDED_SESSIONS = "sess_ended";
     static final String TOKEN = "simulated-token";
 
     @PropertyInject(value = "cognigy.simulator.enabled", defaultValue = "false")
@@ -59,14 +61,27 @@ public final class CognigySimulatorRoutes extends RouteBuilder {
                         .put("sessionId", exchange.getMessage().getHeader("sessionId", String.class)), true));
     }
 
-    /** Answers like Cognigy: 401 for a protected endpoint called without its bearer token or API key. */
+    /**
+     * Answers like Cognigy: 401 for a protected endpoint called without its bearer token or API key, 404 for a session
+     * that has ended.
+     */
     private void answer(Exchange exchange, int status, ObjectNode body, boolean protectedEndpoint) {
         String auth = exchange.getMessage().getHeader("Authorization", String.class);
         String apiKey = exchange.getMessage().getHeader("X-Cognigy-API-Key", String.class);
+        String sessionId = exchange.getMessage().getHeader("sessionId", String.class);
         boolean authorised = !protectedEndpoint || ("Bearer " + TOKEN).equals(auth) || apiKey != null && !apiKey.isEmpty();
+        boolean ended = sessionId != null && sessionId.startsWith(ENDED_SESSIONS);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, authorised ? status : 401);
-        exchange.getMessage().setBody(authorised ? body.toString() : "{\"error\":\"Unauthorized\"}");
+        if (!authorised) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 401);
+            exchange.getMessage().setBody("{\"error\":\"Unauthorized\"}");
+        } else if (ended) {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 404);
+            exchange.getMessage().setBody("{\"error\":\"Session not found\"}");
+        } else {
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+            exchange.getMessage().setBody(body.toString());
+        }
     }
 }

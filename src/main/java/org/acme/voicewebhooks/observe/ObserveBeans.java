@@ -18,7 +18,9 @@ public class ObserveBeans implements CamelConfiguration {
     }
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
+        // the listeners' real addresses (Camel's own list says 0.0.0.0 whatever the bound host)
+        context.getManagementStrategy().addEventNotifier(new HttpEndpointsSummary(context));
         // Camel's route checks miss a route that is gone (a failed reload): ready only while both webhooks run
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {

@@ -19,6 +19,7 @@ public class SettingsBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
+        SettingsSummary.log(context);
         context.getRegistry().lookupByNameAndType("settings", Settings.class).stopIfInvalid();
     }
 }

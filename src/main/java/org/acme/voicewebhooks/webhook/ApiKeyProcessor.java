@@ -20,8 +20,11 @@ public final class ApiKeyProcessor implements Processor {
     @Override
     public void process(Exchange exchange) {
         String presented = exchange.getMessage().getHeader(header, String.class);
-        if (presented == null || !MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))) {
-            throw new WebhookException(401, "Unauthorized");
+        if (presented == null) {
+            throw CallerAuthProcessor.refused(exchange, "no " + header + " header");
+        }
+        if (!MessageDigest.isEqual(expected, presented.getBytes(StandardCharsets.UTF_8))) {
+            throw CallerAuthProcessor.refused(exchange, "unknown " + header);
         }
     }
 }

@@ -13,8 +13,8 @@ public final class Budget {
     /** Set when a retry was not started because the budget could not hold it. */
     public static final String OUT_OF_TIME = "webhookOutOfTime";
 
-    /** The call running on this thread: its deadline and what it is (e.g. a Cognigy command's name). */
-    private record ThreadCall(long deadline, String label) {
+    /** The call running on this thread: its deadline, what it is (e.g. a Cognigy command's name), its session (log id). */
+    private record ThreadCall(long deadline, String label, String session) {
     }
 
     private static final ThreadLocal<ThreadCall> THREAD_CALL = new ThreadLocal<>();
@@ -62,8 +62,8 @@ public final class Budget {
     }
 
     /** Hands {@code deadline} to the blocking client on this thread, e.g. to cut its timeouts to it. */
-    public static void onThread(long deadline, String label) {
-        THREAD_CALL.set(new ThreadCall(deadline, label));
+    public static void onThread(long deadline, String label, String session) {
+        THREAD_CALL.set(new ThreadCall(deadline, label, session));
     }
 
     public static void clearThread() {
@@ -80,6 +80,12 @@ public final class Budget {
     public static String threadLabel() {
         ThreadCall call = THREAD_CALL.get();
         return call == null ? null : call.label();
+    }
+
+    /** The session (log id) of the webhook whose call runs on this thread, or null. */
+    public static String threadSession() {
+        ThreadCall call = THREAD_CALL.get();
+        return call == null ? null : call.session();
     }
 
     /** Whether the budget ran out, or stopped a retry that would have been made. */

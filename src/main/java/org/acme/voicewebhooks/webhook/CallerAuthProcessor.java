@@ -16,6 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
 import org.acme.voicewebhooks.settings.InvalidSettingException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who may call a webhook: anyone ({@code none}), the voice gateway signing with jambonz's scheme
@@ -25,6 +27,8 @@ import org.apache.camel.Processor;
 public final class CallerAuthProcessor implements Processor {
 
     public enum Mode { NONE, JAMBONZ_SIGNATURE, BASIC }
+
+    private static final Logger LOG = LoggerFactory.getLogger("caller-auth");
 
     private final Mode mode;
     private final List<byte[]> secrets;
@@ -71,28 +75,39 @@ public final class CallerAuthProcessor implements Processor {
 
     @Override
     public void process(Exchange exchange) {
-        switch (mode) {
-            case NONE -> { }
-            case BASIC -> {
-                String presented = exchange.getMessage().getHeader("Authorization", String.class);
-                if (presented == null || !MessageDigest.isEqual(basicCredentials, presented.getBytes(StandardCharsets.UTF_8))) {
-                    throw unauthorized();
-                }
-            }
+        String refusal = switch (mode) {
+            case NONE -> null;
+            case BASIC -> basicRefusal(exchange.getMessage().getHeader("Authorization", String.class));
             case JAMBONZ_SIGNATURE -> {
                 byte[] body = exchange.getMessage().getBody(byte[].class);
                 exchange.getMessage().setBody(body);
-                if (!signed(exchange.getMessage().getHeader("Jambonz-Signature", String.class), body == null ? new byte[0] : body)) {
-                    throw unauthorized();
-                }
+                yield signatureRefusal(exchange.getMessage().getHeader("Jambonz-Signature", String.class),
+                        body == null ? new byte[0] : body);
             }
+        };
+        if (refusal != null) {
+            throw refused(exchange, refusal);
         }
     }
 
-    /** Whether the header carries a timestamp within the tolerance and a v1 signature one of the secrets made. */
-    boolean signed(String header, byte[] body) {
+    /** Why Basic credentials are refused, or null when they are the configured ones. */
+    private String basicRefusal(String presented) {
+        if (presented == null) {
+            return "no Authorization header";
+        }
+        if (!presented.regionMatches(true, 0, "Basic ", 0, 6)) {
+            return "Authorization header is not Basic";
+        }
+        if (!MessageDigest.isEqual(basicCredentials, presented.getBytes(StandardCharsets.UTF_8))) {
+            return "wrong Basic user or password";
+        }
+        return null;
+    }
+
+    /** Why the header does not prove the body was signed recently with one of the secrets, or null when it does. */
+    private String signatureRefusal(String header, byte[] body) {
         if (header == null) {
-            return false;
+            return "no Jambonz-Signature header";
         }
         long timestamp = -1;
         List<String> signatures = new ArrayList<>();
@@ -107,25 +122,29 @@ public final class CallerAuthProcessor implements Processor {
                 try {
                     timestamp = Long.parseLong(value);
                 } catch (NumberFormatException e) {
-                    return false;
+                    return "malformed Jambonz-Signature header (t is not a number)";
                 }
-            } else if (key.equals("v1")) {
+            } else if (key.equals("v1") && !value.isEmpty()) {
                 signatures.add(value);
             }
         }
-        if (timestamp < 0 || signatures.isEmpty()
-                || Math.abs(clock.instant().getEpochSecond() - timestamp) > toleranceSeconds) {
-            return false;
+        if (timestamp < 0 || signatures.isEmpty()) {
+            return "malformed Jambonz-Signature header (needs t=<unix seconds>,v1=<signature>)";
+        }
+        long skew = clock.instant().getEpochSecond() - timestamp;
+        if (Math.abs(skew) > toleranceSeconds) {
+            return "stale Jambonz-Signature timestamp (" + (skew > 0 ? skew + " s old" : -skew + " s ahead")
+                    + ", tolerance " + toleranceSeconds + " s)";
         }
         for (byte[] secret : secrets) {
             byte[] expected = sign(secret, timestamp, body).getBytes(StandardCharsets.US_ASCII);
             for (String signature : signatures) {
                 if (MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII))) {
-                    return true;
+                    return null;
                 }
             }
         }
-        return false;
+        return "wrong signature (no signing secret makes it for this body)";
     }
 
     /** The hex HMAC-SHA256 of "t.body", as jambonz signs a webhook. */
@@ -140,7 +159,9 @@ public final class CallerAuthProcessor implements Processor {
         }
     }
 
-    private static WebhookException unauthorized() {
+    /** 401 for the caller; the reason only in the log, never a secret, signature or credential. */
+    static WebhookException refused(Exchange exchange, String reason) {
+        LOG.warn("{} caller refused: {}, correlationId={}", exchange.getFromRouteId(), reason, exchange.getExchangeId());
         return new WebhookException(401, "Unauthorized");
     }
 }

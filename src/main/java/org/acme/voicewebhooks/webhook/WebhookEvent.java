@@ -4,6 +4,8 @@ package org.acme.voicewebhooks.webhook;
 public interface WebhookEvent {
 
     String PROPERTY = "event";
+    /** On an exchange made on a webhook's behalf (a login): that webhook's session as it may appear in a log line. */
+    String SESSION_LOG_ID = "webhookSessionLogId";
 
     String sessionId();
 

@@ -246,6 +246,32 @@ class SettingsTest {
     }
 
     @Test
+    void thresholdListsFromTheEnvironmentWinOverTheFileLines() {
+        AsrSettings asr = asr(Map.of("COGNIGY_API_KEY", "k", "ASR_FLOW_THRESHOLDS", "billing=0.4, sales = 0.7,",
+                        "ASR_NODE_THRESHOLDS", "confirm-amount=0.9"),
+                "asr.flow-threshold.billing", "0.6", "asr.flow-threshold.support", "0.5");
+
+        assertThat(asr.flowThresholds()).isEqualTo(Map.of("billing", 0.4, "sales", 0.7, "support", 0.5));
+        assertThat(asr.nodeThresholds()).isEqualTo(Map.of("confirm-amount", 0.9));
+    }
+
+    @Test
+    void aMalformedThresholdListEntryStopsStartUpNamingTheVariable() {
+        assertThatThrownBy(() -> asr(Map.of("COGNIGY_API_KEY", "k",
+                "ASR_NODE_THRESHOLDS", "confirm-amount", "ASR_FLOW_THRESHOLDS", "billing=0.4,=0.5,sales=high,support=1.5")))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("ASR_NODE_THRESHOLDS (setting asr.node-thresholds) entries must be id=<number from 0.0 "
+                        + "to 1.0>, was 'confirm-amount'")
+                .hasMessageContaining("ASR_FLOW_THRESHOLDS (setting asr.flow-thresholds) entries must be id=<number from 0.0 "
+                        + "to 1.0>, was '=0.5'")
+                .hasMessageContaining("ASR_FLOW_THRESHOLDS (setting asr.flow-thresholds) entries must be id=<number from 0.0 "
+                        + "to 1.0>, was 'sales=high'")
+                .hasMessageContaining("ASR_FLOW_THRESHOLDS (setting asr.flow-thresholds) entries must be id=<number from 0.0 "
+                        + "to 1.0>, was 'support=1.5'")
+                .message().doesNotContain("'billing=0.4'");
+    }
+
+    @Test
     void asrQualityDefaultsAreTheSpecs() {
         AsrSettings asr = asr(Map.of("COGNIGY_API_KEY", "k"));
 

@@ -46,10 +46,13 @@ public final class CamelTokenClient implements TokenClient {
     public AccessToken login() {
         // the login spends the budget of the attempt that needs it
         Long deadline = Budget.threadDeadline();
+        String session = Budget.threadSession();
         Exchange result = template().send(route, exchange -> {
             if (deadline != null) {
                 exchange.setProperty(Budget.DEADLINE, deadline);
             }
+            // its retries name the session whose webhook waits for it
+            exchange.setProperty(WebhookEvent.SESSION_LOG_ID, session);
         });
         if (result.getException() instanceof RateLimitedException limited) {
             metrics.login("rate_limited");
