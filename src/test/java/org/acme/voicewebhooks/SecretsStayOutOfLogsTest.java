@@ -99,7 +99,7 @@ class SecretsStayOutOfLogsTest extends WebhookTestSupport {
                         .header("X-Cognigy-API-Key", MARKER + "-asr-webhook-key").header("Authorization", "Basic " + MARKER)
                         .POST(HttpRequest.BodyPublishers.ofString(sample("asr-high-confidence.json")))));
                 answers.add(send(HttpRequest.newBuilder(URI.create(instance.url("/admin/dead-letters/replay")))
-                        .header("X-Admin-Key", MARKER + "-admin-key").POST(HttpRequest.BodyPublishers.ofString("{}"))));
+                        .header("X-Admin-Key", MARKER + "-admin-key").POST(HttpRequest.BodyPublishers.ofString("{\"all\":true}"))));
                 answers.add(send(HttpRequest.newBuilder(URI.create(instance.url("/admin/dead-letters/replay")))
                         .header("X-Admin-Key", MARKER + "-guess").POST(HttpRequest.BodyPublishers.ofString("{}"))));
             }
