@@ -13,8 +13,8 @@ import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.settings.Settings;
 import org.acme.voicewebhooks.webhook.Budget;
 import org.apache.camel.BeanInject;
+import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.http.HttpComponent;
@@ -25,43 +25,37 @@ import org.apache.camel.support.jsse.TrustManagersParameters;
 
 /** The Cognigy connection: its settings and commands, the token processors, the rate limiter and the HTTP client. */
 @Configuration
-public class CognigyBeans implements CamelConfiguration {
-
-    // Camel calls the @BindToRegistry methods in an order of its own: a bean others here need is built once, on first use
-    private CognigySettings cognigy;
+public class CognigyBeans extends BeansSupport {
 
     @BindToRegistry
     public CognigySettings cognigySettings(Settings settings, @BeanInject("jsonMapper") ObjectMapper json) {
-        if (cognigy == null) {
-            cognigy = CognigySettings.from(settings, json);
-        }
-        return cognigy;
+        return once("cognigySettings", () -> CognigySettings.from(settings, json));
     }
 
     /** The login's bearer token, cached and refreshed (one login at a time). */
     @BindToRegistry
     public AccessTokenProcessor accessTokenProcessor(CamelContext context, Settings settings,
             @BeanInject("jsonMapper") ObjectMapper json, WebhookMetrics metrics) {
-        return new AccessTokenProcessor(new CamelTokenClient(context, json, Clock.systemUTC(), metrics,
-                CognigyClientRoutes.LOGIN, "accessToken", "expiresIn"), Clock.systemUTC(),
-                cognigySettings(settings, json).tokenRefreshMargin());
+        return once("accessTokenProcessor", () -> new AccessTokenProcessor(new CamelTokenClient(context, json, Clock.systemUTC(), metrics,
+                        CognigyClientRoutes.LOGIN, "accessToken", "expiresIn"), Clock.systemUTC(),
+                        cognigySettings(settings, json).tokenRefreshMargin()));
     }
 
     /** An RFC 6749 client-credentials token, cached and refreshed like the login's. */
     @BindToRegistry
     public AccessTokenProcessor oauth2TokenProcessor(CamelContext context, Settings settings,
             @BeanInject("jsonMapper") ObjectMapper json, WebhookMetrics metrics) {
-        return new AccessTokenProcessor(new CamelTokenClient(context, json, Clock.systemUTC(), metrics,
-                CognigyClientRoutes.OAUTH2_TOKEN, "access_token", "expires_in"), Clock.systemUTC(),
-                cognigySettings(settings, json).tokenRefreshMargin());
+        return once("oauth2TokenProcessor", () -> new AccessTokenProcessor(new CamelTokenClient(context, json, Clock.systemUTC(), metrics,
+                        CognigyClientRoutes.OAUTH2_TOKEN, "access_token", "expires_in"), Clock.systemUTC(),
+                        cognigySettings(settings, json).tokenRefreshMargin()));
     }
 
     /** COGNIGY_RATE_LIMIT: bound only when set (no bean, no route step, no SQL otherwise). */
     @BindToRegistry
     public CognigyRateLimiter cognigyRateLimiter(Settings settings, Registry registry, Budget budget, WebhookMetrics metrics,
             @BeanInject("sharedPrefix") String prefix) {
-        return RateLimitSettings.from(settings).map(limit -> new CognigyRateLimiter(limit,
-                registry.lookupByNameAndType("webhooksDataSource", DataSource.class), prefix, budget, metrics)).orElse(null);
+        return once("cognigyRateLimiter", () -> RateLimitSettings.from(settings).map(limit -> new CognigyRateLimiter(limit,
+                        registry.lookupByNameAndType("webhooksDataSource", DataSource.class), prefix, budget, metrics)).orElse(null));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.acme.voicewebhooks.cognigy;
 
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.acme.voicewebhooks.cognigy.auth.AccessTokenProcessor;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.webhook.Budget;

@@ -2,19 +2,19 @@ package org.acme.voicewebhooks.observe;
 
 import java.util.List;
 
+import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.health.HealthCheckRegistry;
 
 /** The service's own metrics, and readiness only while both webhook routes run. */
 @Configuration
-public class ObserveBeans implements CamelConfiguration {
+public class ObserveBeans extends BeansSupport {
 
     @BindToRegistry
     public WebhookMetrics webhookMetrics(CamelContext context) {
-        return new WebhookMetrics(context);
+        return once("webhookMetrics", () -> new WebhookMetrics(context));
     }
 
     @Override

@@ -7,8 +7,8 @@ import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.settings.Settings;
 import org.acme.voicewebhooks.stores.RabbitMq;
 import org.apache.camel.BeanInject;
+import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.spi.Registry;
@@ -16,32 +16,28 @@ import org.apache.camel.support.service.ServiceSupport;
 
 /** Acoustic records: their settings, their JSON lines, and with ACOUSTIC_STORE=rabbitmq the stream. */
 @Configuration
-public class RecordsBeans implements CamelConfiguration {
-
-    // Camel calls the @BindToRegistry methods in an order of its own: a bean others here need is built once, on first use
-    private AcousticSettings acoustic;
+public class RecordsBeans extends BeansSupport {
 
     @BindToRegistry
     public AcousticSettings acousticSettings(Settings settings) {
-        if (acoustic == null) {
-            acoustic = AcousticSettings.from(settings);
-        }
-        return acoustic;
+        return once("acousticSettings", () -> AcousticSettings.from(settings));
     }
 
     @BindToRegistry
     public AcousticRecords acousticRecords(Settings settings, @BeanInject("jsonMapper") ObjectMapper json) {
-        return new AcousticRecords(json, acousticSettings(settings), Clock.systemUTC(), AcousticPrivacy.from(settings));
+        return once("acousticRecords", () -> new AcousticRecords(json, acousticSettings(settings), Clock.systemUTC(), AcousticPrivacy.from(settings)));
     }
 
     /** ACOUSTIC_STORE=rabbitmq: the stream; bound only then. */
     @BindToRegistry
     public AcousticStream acousticStream(Settings settings, Registry registry, WebhookMetrics metrics,
             @BeanInject("sharedPrefix") String prefix) {
-        RabbitMq rabbit = registry.lookupByNameAndType("rabbitMq", RabbitMq.class);
-        return rabbit != null && settings.text("acoustic.store").equals("rabbitmq")
-                ? new AcousticStream(rabbit, prefix, settings.number("rabbitmq.confirm-timeout-ms", 10, 60_000), metrics)
-                : null;
+        return once("acousticStream", () -> {
+            RabbitMq rabbit = registry.lookupByNameAndType("rabbitMq", RabbitMq.class);
+            return rabbit != null && settings.text("acoustic.store").equals("rabbitmq")
+                    ? new AcousticStream(rabbit, prefix, settings.number("rabbitmq.confirm-timeout-ms", 10, 60_000), metrics)
+                    : null;
+        });
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.acme.voicewebhooks.settings;
 
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 
@@ -10,11 +9,11 @@ import org.apache.camel.Configuration;
  * camel.main.configuration-classes, its configure runs once every bean is bound and names every problem they found.
  */
 @Configuration
-public class SettingsBeans implements CamelConfiguration {
+public class SettingsBeans extends BeansSupport {
 
     @BindToRegistry
     public Settings settings(CamelContext context) {
-        return Settings.of(context);
+        return once("settings", () -> Settings.of(context));
     }
 
     @Override

@@ -3,39 +3,43 @@ package org.acme.voicewebhooks.stores;
 import javax.sql.DataSource;
 
 import org.acme.voicewebhooks.settings.Settings;
+import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.support.service.ServiceSupport;
 
 /** The servers several instances share: the PostgreSQL pool (DATABASE_URL) and the RabbitMQ connection, when set. */
 @Configuration
-public class StoresBeans implements CamelConfiguration {
+public class StoresBeans extends BeansSupport {
 
     /** Prefix of the tables and queues this deployment owns in the shared servers. */
     @BindToRegistry
     public String sharedPrefix(Settings settings) {
-        String prefix = settings.text("shared.prefix");
-        if (!prefix.matches("[a-z][a-z0-9_]{0,39}")) {
-            settings.problem("SHARED_STORE_PREFIX (setting shared.prefix) must be lower-case letters, digits and _, was '"
-                    + prefix + "'");
-        }
-        return prefix;
+        return once("sharedPrefix", () -> {
+            String prefix = settings.text("shared.prefix");
+            if (!prefix.matches("[a-z][a-z0-9_]{0,39}")) {
+                settings.problem("SHARED_STORE_PREFIX (setting shared.prefix) must be lower-case letters, digits and _, was '"
+                        + prefix + "'");
+            }
+            return prefix;
+        });
     }
 
     /** Bound only when database.url is set. */
     @BindToRegistry
     public DataSource webhooksDataSource(Settings settings) {
-        return Database.from(settings).orElse(null);
+        return once("webhooksDataSource", () -> Database.from(settings).orElse(null));
     }
 
     /** Bound only when a store (DEAD_LETTER_STORE, ACOUSTIC_STORE) uses RabbitMQ. */
     @BindToRegistry
     public RabbitMq rabbitMq(Settings settings) {
-        boolean deadLetters = RabbitMq.uses(settings, "deadletter.store", "DEAD_LETTER_STORE");
-        boolean records = RabbitMq.uses(settings, "acoustic.store", "ACOUSTIC_STORE");
-        return deadLetters || records ? RabbitMq.from(settings) : null;
+        return once("rabbitMq", () -> {
+            boolean deadLetters = RabbitMq.uses(settings, "deadletter.store", "DEAD_LETTER_STORE");
+            boolean records = RabbitMq.uses(settings, "acoustic.store", "ACOUSTIC_STORE");
+            return deadLetters || records ? RabbitMq.from(settings) : null;
+        });
     }
 
     @Override

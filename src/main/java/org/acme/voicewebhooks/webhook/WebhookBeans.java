@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.settings.Settings;
 import org.apache.camel.BeanInject;
+import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.Predicate;
@@ -22,20 +22,12 @@ import org.apache.camel.Processor;
 
 /** What both webhooks share: strict JSON, the budget, caller auth, the answers and how failures are answered. */
 @Configuration
-public class WebhookBeans implements CamelConfiguration {
-
-    // Camel calls the @BindToRegistry methods in an order of its own: a bean others here need is built once, on first use
-    private ObjectMapper json;
-    private Budget budget;
-    private CommandFailures failures;
+public class WebhookBeans extends BeansSupport {
 
     /** Strict types for payloads: "0.9" is not a number, 1.5 is not an integer, 5 is not a string. */
     @BindToRegistry
     public ObjectMapper jsonMapper() {
-        if (json == null) {
-            json = strictJson();
-        }
-        return json;
+        return once("jsonMapper", () -> strictJson());
     }
 
     private static ObjectMapper strictJson() {
@@ -56,65 +48,59 @@ public class WebhookBeans implements CamelConfiguration {
 
     @BindToRegistry
     public Budget budget(Settings settings) {
-        if (budget == null) {
-            budget = new Budget(settings.number("webhook.budget-ms", 100, 60_000),
-                    settings.number("cognigy.retry.min-attempt-ms", 1, 60_000),
-                    settings.number("webhook.answer-reserve-ms", 0, 10_000));
-        }
-        return budget;
+        return once("budget", () -> new Budget(settings.number("webhook.budget-ms", 100, 60_000),
+                        settings.number("cognigy.retry.min-attempt-ms", 1, 60_000),
+                        settings.number("webhook.answer-reserve-ms", 0, 10_000)));
     }
 
     @BindToRegistry
     public JsonContentTypeProcessor jsonContentType() {
-        return new JsonContentTypeProcessor();
+        return once("jsonContentType", () -> new JsonContentTypeProcessor());
     }
 
     /** Keep it the flow's last step: it sends the body as a buffer that a later reader would use up. */
     @BindToRegistry
     public JsonAnswerProcessor jsonAnswer() {
-        return new JsonAnswerProcessor();
+        return once("jsonAnswer", () -> new JsonAnswerProcessor());
     }
 
     /** A bare JSON null parses to no event at all. */
     @BindToRegistry
     public Predicate noEvent() {
-        return exchange -> exchange.getMessage().getBody() == null;
+        return once("noEvent", () -> exchange -> exchange.getMessage().getBody() == null);
     }
 
     @BindToRegistry
     public CallerAuthProcessor bargeInCallerAuth(Settings settings) {
-        return CallerAuthProcessor.from(settings, "bargein", Clock.systemUTC());
+        return once("bargeInCallerAuth", () -> CallerAuthProcessor.from(settings, "bargein", Clock.systemUTC()));
     }
 
     @BindToRegistry
     public CallerAuthProcessor asrCallerAuth(Settings settings) {
-        return CallerAuthProcessor.from(settings, "asr", Clock.systemUTC());
+        return once("asrCallerAuth", () -> CallerAuthProcessor.from(settings, "asr", Clock.systemUTC()));
     }
 
     /** X-Admin-Key of the admin endpoints; bound only when ADMIN_API_KEY is set (else there is no admin endpoint). */
     @BindToRegistry
     public ApiKeyProcessor adminApiKey(Settings settings) {
-        return settings.optional("admin.api-key").map(key -> new ApiKeyProcessor("X-Admin-Key", key)).orElse(null);
+        return once("adminApiKey", () -> settings.optional("admin.api-key").map(key -> new ApiKeyProcessor("X-Admin-Key", key)).orElse(null));
     }
 
     @BindToRegistry
     public CommandFailures commandFailures(Settings settings) {
-        if (failures == null) {
-            failures = new CommandFailures(new FailureAnswerProcessor(jsonMapper(), PayloadAnswers.NONE, budget(settings)));
-        }
-        return failures;
+        return once("commandFailures", () -> new CommandFailures(new FailureAnswerProcessor(jsonMapper(), PayloadAnswers.NONE, budget(settings))));
     }
 
     /** A command of this webhook was dead-lettered instead of acknowledged. */
     @BindToRegistry
     public Predicate commandFailed(Settings settings) {
-        return commandFailures(settings).any();
+        return once("commandFailed", () -> commandFailures(settings).any());
     }
 
     /** The first failure's 502, or 503 when the dead-letter store could not take a command. */
     @BindToRegistry
     public Processor commandFailureAnswer(Settings settings) {
-        return commandFailures(settings).answer();
+        return once("commandFailureAnswer", () -> commandFailures(settings).answer());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.acme.voicewebhooks.cognigy.auth;
 
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.acme.voicewebhooks.cognigy.ratelimit.RateLimitedException;
 import org.acme.voicewebhooks.webhook.Budget;
 import org.acme.voicewebhooks.webhook.BudgetSpentException;
