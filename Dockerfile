@@ -21,7 +21,7 @@ COPY --chown=app:app deploy/jvm.options /app/jvm.options
 RUN set -e; cd /tmp; \
     PORT=18080 CAMEL_MAIN_PROFILE=dev ACOUSTIC_DIR=/tmp/a DEAD_LETTER_DIR=/tmp/d LOG_LEVEL=WARN \
       java $(grep -v MaxMetaspaceSize /app/jvm.options) -XX:AOTCacheOutput=/app/app.aot -jar /app/app.jar & pid=$!; \
-    java -cp /app/app.jar org.acme.voicewebhooks.AotTraining 18080 60; \
+    java -cp /app/app.jar org.acme.voicewebhooks.dev.AotTraining 18080 60; \
     kill $pid; wait $pid || true; test -s /app/app.aot; \
     rm -rf /tmp/a /tmp/d /tmp/vertx-cache
 

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.acme.voicewebhooks.config.InvalidSettingException;
+import org.acme.voicewebhooks.settings.InvalidSettingException;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 

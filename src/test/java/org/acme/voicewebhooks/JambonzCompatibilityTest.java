@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.acme.voicewebhooks.web.CallerAuthProcessor;
+import org.acme.voicewebhooks.webhook.CallerAuthProcessor;
 import org.junit.jupiter.api.Test;
 
 /**

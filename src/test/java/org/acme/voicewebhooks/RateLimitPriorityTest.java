@@ -10,11 +10,11 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
-import org.acme.voicewebhooks.cognigy.Budget;
+import org.acme.voicewebhooks.webhook.Budget;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
-import org.acme.voicewebhooks.cognigy.CognigyRateLimiter;
-import org.acme.voicewebhooks.cognigy.RateLimitSettings;
-import org.acme.voicewebhooks.cognigy.RateLimitedException;
+import org.acme.voicewebhooks.cognigy.ratelimit.CognigyRateLimiter;
+import org.acme.voicewebhooks.cognigy.ratelimit.RateLimitSettings;
+import org.acme.voicewebhooks.cognigy.ratelimit.RateLimitedException;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -34,7 +34,7 @@ class RateLimitPriorityTest {
 
     private final CamelContext context = new DefaultCamelContext();
     private final WebhookMetrics metrics = new WebhookMetrics(context);
-    private final Budget budget = new Budget(2500, 100, 150, metrics);
+    private final Budget budget = new Budget(2500, 100, 150);
     private final List<AutoCloseable> closing = new ArrayList<>();
 
     @AfterEach
@@ -98,6 +98,7 @@ class RateLimitPriorityTest {
     private Exchange command(String name) {
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(CognigyClientRoutes.COMMAND, name);
+        exchange.setProperty(CognigyRateLimiter.PRIORITY, CognigyRateLimiter.priorityOf(name));
         return exchange;
     }
 

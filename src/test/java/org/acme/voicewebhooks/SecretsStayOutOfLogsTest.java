@@ -18,7 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 
-import org.acme.voicewebhooks.web.CallerAuthProcessor;
+import org.acme.voicewebhooks.webhook.CallerAuthProcessor;
 import org.junit.jupiter.api.Test;
 
 class SecretsStayOutOfLogsTest extends WebhookTestSupport {

@@ -19,7 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 
-import org.acme.voicewebhooks.web.CallerAuthProcessor;
+import org.acme.voicewebhooks.webhook.CallerAuthProcessor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

@@ -2,7 +2,7 @@ package org.acme.voicewebhooks.asr;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;

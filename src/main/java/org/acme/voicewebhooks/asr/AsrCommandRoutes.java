@@ -7,8 +7,8 @@ import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigyCommand;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
 import org.acme.voicewebhooks.duplicates.DuplicateGuard;
-import org.acme.voicewebhooks.web.WebhookErrorHandling;
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.WebhookErrorHandling;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -23,18 +23,17 @@ public final class AsrCommandRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        PostgresClarificationCount count = getContext().getRegistry()
-                .lookupByNameAndType("postgresClarificationCount", PostgresClarificationCount.class);
-        if (count != null) {
+        ClarificationGuard guard = getContext().getRegistry().lookupByNameAndType("clarificationGuard", ClarificationGuard.class);
+        {
             long cleanupMs = getContext().getPropertiesComponent().resolveProperty("duplicates.store-cleanup-ms")
                     .map(Long::parseLong).orElse(60_000L);
             from("timer:asr-clarifications-cleanup?period=" + cleanupMs + "&delay=" + cleanupMs)
                     .routeId("asr-clarifications-cleanup")
                     .description("Delete the sessions of the shared clarification count whose window is over "
                             + "(PostgreSQL down: counted and tried again next time)")
-                    .process(exchange -> exchange.getMessage().setBody(count.removeExpired()))
+                    .process(exchange -> exchange.getMessage().setBody(guard.removeExpiredShared()))
                     .filter(simple("${body} > 0"))
-                        .log(LoggingLevel.DEBUG, "asr: ${body} expired sessions deleted from " + count.table());
+                        .log(LoggingLevel.DEBUG, "asr: ${body} expired sessions deleted from the shared clarification count");
         }
         CognigyCommand clarify = settings.clarify();
         if (!clarify.enabled()) {

@@ -6,8 +6,8 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import org.acme.voicewebhooks.web.LogSafe;
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.LogSafe;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 
 /** A recognised utterance as the voice flow sends it; absent and zero are different things, so numbers are boxed. */
 public record AsrEvent(

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import org.acme.voicewebhooks.config.Settings;
+import org.acme.voicewebhooks.settings.Settings;
 import org.apache.camel.spi.PropertiesComponent;
 
 /** The ASR webhook's key, thresholds, missing-confidence policy and reprompt loop guard, checked once at start-up. */

@@ -8,7 +8,7 @@ import javax.sql.DataSource;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import org.acme.voicewebhooks.config.Settings;
+import org.acme.voicewebhooks.settings.Settings;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 
 /**
@@ -58,9 +58,9 @@ public final class ClarificationGuard {
         return new ClarificationGuard(asr.maxClarifications(), asr.clarificationWindow(), shared, metrics, Clock.systemUTC());
     }
 
-    /** The shared count, when there is one (its cleanup route binds to it). */
-    public Optional<PostgresClarificationCount> shared() {
-        return Optional.ofNullable(shared);
+    /** Deletes the sessions of the shared count whose window is over (housekeeping); 0 without a shared count. */
+    public int removeExpiredShared() {
+        return shared == null ? 0 : shared.removeExpired();
     }
 
     /**

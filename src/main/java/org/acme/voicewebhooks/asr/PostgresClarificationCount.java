@@ -9,7 +9,7 @@ import java.time.Clock;
 
 import javax.sql.DataSource;
 
-import org.acme.voicewebhooks.config.SharedTable;
+import org.acme.voicewebhooks.stores.SharedTable;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,6 +1,6 @@
 package org.acme.voicewebhooks.bargein;
 
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.support.builder.ExpressionBuilder;

@@ -5,8 +5,8 @@ import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import org.acme.voicewebhooks.web.LogSafe;
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.LogSafe;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 
 /** A caller interrupt as the voice platform sends it; every field is required. */
 public record BargeInEvent(

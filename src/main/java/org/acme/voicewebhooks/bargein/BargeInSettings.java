@@ -5,7 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-import org.acme.voicewebhooks.config.Settings;
+import org.acme.voicewebhooks.settings.Settings;
 
 /** Barge-in settings, checked once at start-up. */
 public record BargeInSettings(double confidenceThreshold, String detectedVariableKey, Set<String> backchannelPhrases,

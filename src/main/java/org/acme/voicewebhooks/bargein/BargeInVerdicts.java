@@ -1,11 +1,12 @@
 package org.acme.voicewebhooks.bargein;
 
+import org.acme.voicewebhooks.webhook.WebhookOutcomes;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
 import org.apache.camel.support.builder.ExpressionBuilder;
@@ -17,7 +18,7 @@ import org.apache.camel.support.builder.ExpressionBuilder;
 public final class BargeInVerdicts {
 
     /** The exchange property the route keeps the verdict in; the outcome notifier counts it. */
-    public static final String PROPERTY = "verdict";
+    public static final String PROPERTY = WebhookOutcomes.VERDICT;
     public static final String PROTECTED_PROMPT = "protected_prompt";
     public static final String BACKCHANNEL = "backchannel";
     public static final String TOO_SHORT = "too_short";

@@ -1,5 +1,7 @@
 package org.acme.voicewebhooks.cognigy;
 
+import org.acme.voicewebhooks.webhook.Budget;
+import org.acme.voicewebhooks.webhook.BudgetSpentException;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -31,7 +33,7 @@ public final class BudgetTimeouts implements ExecChainHandler {
     @SuppressWarnings("deprecation") // a per-request connect timeout is still honoured by the 5.x classic client
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
-        Long deadline = Budget.attemptDeadline();
+        Long deadline = Budget.threadDeadline();
         if (deadline != null) {
             long remaining = deadline - System.currentTimeMillis();
             if (remaining <= 0) {

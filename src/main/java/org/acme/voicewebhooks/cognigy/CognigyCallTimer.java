@@ -1,5 +1,7 @@
 package org.acme.voicewebhooks.cognigy;
 
+import org.acme.voicewebhooks.webhook.Budget;
+import org.acme.voicewebhooks.webhook.BudgetSpentException;
 import java.io.IOException;
 import java.time.Duration;
 
@@ -25,7 +27,7 @@ public final class CognigyCallTimer implements ExecChainHandler {
     public ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain)
             throws IOException, HttpException {
         String endpoint = request.getPath() != null && request.getPath().endsWith(loginPath) ? "login"
-                : String.valueOf(Budget.attemptCommand());
+                : String.valueOf(Budget.threadLabel());
         long start = System.nanoTime();
         String status = "io_error";
         try {

@@ -1,5 +1,10 @@
 package org.acme.voicewebhooks.cognigy;
 
+import org.acme.voicewebhooks.webhook.WebhookEvent;
+import org.acme.voicewebhooks.cognigy.auth.AccessTokenProcessor;
+import org.acme.voicewebhooks.observe.WebhookMetrics;
+import org.acme.voicewebhooks.webhook.Budget;
+import org.acme.voicewebhooks.webhook.BudgetSpentException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,6 +16,7 @@ import java.util.Set;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import org.acme.voicewebhooks.cognigy.ratelimit.CognigyRateLimiter;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -48,6 +54,8 @@ public final class CognigyClientRoutes extends RouteBuilder {
     public static final String RETRY_AMBIGUOUS = "cognigyRetryAmbiguous";
     /** The statuses that mean success (a set of integers); any 2xx when absent. */
     public static final String SUCCESS = "cognigySuccessStatuses";
+    /** How many attempts the current Cognigy call has made. */
+    public static final String ATTEMPTS = "cognigyAttempts";
     private static final String ATTEMPT = "direct:cognigy-attempt";
 
     @BeanInject
@@ -60,6 +68,8 @@ public final class CognigyClientRoutes extends RouteBuilder {
     private AccessTokenProcessor oauth2TokenProcessor;
     @BeanInject
     private Budget budget;
+    @BeanInject
+    private WebhookMetrics webhookMetrics;
 
     @Override
     public void configure() {
@@ -117,7 +127,7 @@ public final class CognigyClientRoutes extends RouteBuilder {
                 .process(CognigyClientRoutes::target)
                 .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
                 .setHeader("Idempotency-Key", exchangeProperty(IDEMPOTENCY_KEY))
-                .process(budget::startAttempt)
+                .process(this::startAttempt)
                 .choice()
                     .when(exchangeProperty(AUTH).isEqualTo(CognigyCommand.Auth.API_KEY))
                         .setHeader(settings.apiKeyHeader(), constant(settings.apiKey()))
@@ -131,8 +141,23 @@ public final class CognigyClientRoutes extends RouteBuilder {
             attempt.process(limiter::acquireForCommand).id("rate-limit-command");
         }
         attempt.to(settings.baseUrl()).id("call-cognigy")
-                .process(budget::endAttempt)
+                .process(exchange -> Budget.clearThread())
                 .process(CognigyClientRoutes::requireSuccessStatus);
+    }
+
+    /** Before each attempt: refuse when too little time is left, else cut this thread's HTTP timeouts to it. */
+    private void startAttempt(Exchange exchange) {
+        if (!budget.allowsAttemptAfter(exchange, 0)) {
+            throw new BudgetSpentException(budget.budgetMs());
+        }
+        int attempts = exchange.getProperty(ATTEMPTS, 0, Integer.class);
+        String command = exchange.getProperty(COMMAND, "unknown", String.class);
+        if (attempts > 0) {
+            webhookMetrics.retry(command);
+        }
+        exchange.setProperty(ATTEMPTS, attempts + 1);
+        WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
+        Budget.onThread(budget.deadline(exchange), command, event == null ? null : event.logId());
     }
 
     /** A path goes under the base URL; a full URL (another host, e.g. an Endpoint's inject URL) is called as it is. */
@@ -177,12 +202,11 @@ public final class CognigyClientRoutes extends RouteBuilder {
     private static void beforeCall(Exchange exchange, CognigyRateLimiter.Priority ratePriority) {
         exchange.getMessage().getHeaders().clear();
         exchange.removeProperty(AccessTokenProcessor.TOKEN_SENT);
-        exchange.removeProperty(Budget.ATTEMPTS);
+        exchange.removeProperty(ATTEMPTS);
         exchange.removeProperty(Budget.OUT_OF_TIME);
         exchange.setProperty(BODY, exchange.getMessage().getBody());
-        if (ratePriority != null) {
-            exchange.setProperty(CognigyRateLimiter.PRIORITY, ratePriority);
-        }
+        exchange.setProperty(CognigyRateLimiter.PRIORITY, ratePriority != null ? ratePriority
+                : CognigyRateLimiter.priorityOf(exchange.getProperty(COMMAND, String.class)));
     }
 
     /** Cognigy's answer as compact JSON to embed in ours: empty is null, non-JSON text becomes a JSON string. */

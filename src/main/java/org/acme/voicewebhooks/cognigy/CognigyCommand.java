@@ -10,9 +10,9 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.acme.voicewebhooks.config.InvalidSettingException;
-import org.acme.voicewebhooks.config.Settings;
-import org.acme.voicewebhooks.web.WebhookException;
+import org.acme.voicewebhooks.settings.InvalidSettingException;
+import org.acme.voicewebhooks.settings.Settings;
+import org.acme.voicewebhooks.webhook.WebhookException;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpMethods;
 
@@ -54,27 +54,29 @@ public final class CognigyCommand {
         String prefix = "cognigy.command." + name + ".";
         String url = s.text(prefix + "url");
         String body = s.text(prefix + "body");
-        JsonTemplate template;
-        try {
-            template = JsonTemplate.parse(json, body);
-        } catch (JsonProcessingException e) {
-            throw new InvalidSettingException(prefix + "body is not JSON");
-        }
+        JsonTemplate template = s.check(() -> {
+            try {
+                return JsonTemplate.parse(json, body);
+            } catch (JsonProcessingException e) {
+                throw new InvalidSettingException(prefix + "body is not JSON");
+            }
+        }, null);
         if (!url.startsWith("/") && !url.startsWith("http://") && !url.startsWith("https://")) {
-            throw new InvalidSettingException(prefix + "url must be a path starting with '/' or an http(s) URL");
+            s.problem(prefix + "url must be a path starting with '/' or an http(s) URL");
         }
-        Auth auth;
-        try {
-            auth = Auth.valueOf(s.text(prefix + "auth").toUpperCase(Locale.ROOT).replace('-', '_'));
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(prefix + "auth must be login-token, oauth2, api-key or none");
-        }
+        Auth auth = s.check(() -> {
+            try {
+                return Auth.valueOf(s.text(prefix + "auth").toUpperCase(Locale.ROOT).replace('-', '_'));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(prefix + "auth must be login-token, oauth2, api-key or none");
+            }
+        }, Auth.NONE);
         Set<Integer> statuses = new LinkedHashSet<>();
         for (String status : s.text(prefix + "success-statuses").split(",")) {
             try {
                 statuses.add(Integer.parseInt(status.strip()));
             } catch (NumberFormatException e) {
-                throw new InvalidSettingException(prefix + "success-statuses must list HTTP statuses, e.g. 200,201");
+                s.problem(prefix + "success-statuses must list HTTP statuses, e.g. 200,201");
             }
         }
         Set<String> placeholders = new LinkedHashSet<>();
@@ -88,7 +90,7 @@ public final class CognigyCommand {
         try {
             HttpMethods.valueOf(method);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException(prefix + "method must be an HTTP method, e.g. POST");
+            s.problem(prefix + "method must be an HTTP method, e.g. POST");
         }
         return new CognigyCommand(name, s.bool(prefix + "enabled"), method, new PathTemplate(url),
                 template, auth, Set.copyOf(statuses), Set.copyOf(placeholders), s.bool(prefix + "retry-ambiguous"));

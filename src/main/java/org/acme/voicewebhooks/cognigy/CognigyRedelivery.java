@@ -1,5 +1,10 @@
 package org.acme.voicewebhooks.cognigy;
 
+import org.acme.voicewebhooks.webhook.CommandFailures;
+import org.acme.voicewebhooks.cognigy.auth.CognigyLoginException;
+import org.acme.voicewebhooks.cognigy.ratelimit.RateLimitedException;
+import org.acme.voicewebhooks.cognigy.auth.AccessTokenProcessor;
+import org.acme.voicewebhooks.webhook.Budget;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -7,7 +12,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteConfigurationBuilder;
@@ -32,8 +37,6 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
     public static final String REPLAY_RETRY = "cognigy-replay-retry";
     public static final String DEAD_LETTER = "direct:dead-letter";
     static final String TOKEN_REFRESHED = "cognigyTokenRefreshed";
-    /** On a login exchange: the session (log id) of the webhook that needs the token, if any. */
-    static final String LOGIN_SESSION = "cognigyLoginSession";
 
     private static final Logger LOG = LoggerFactory.getLogger("cognigy-retries");
     private final Clock clock = Clock.systemUTC();
@@ -122,7 +125,7 @@ public final class CognigyRedelivery extends RouteConfigurationBuilder {
 
     private static String sessionLogId(Exchange exchange) {
         WebhookEvent event = exchange.getProperty(WebhookEvent.PROPERTY, WebhookEvent.class);
-        return event != null ? event.logId() : exchange.getProperty(LOGIN_SESSION, String.class);
+        return event != null ? event.logId() : exchange.getProperty(WebhookEvent.SESSION_LOG_ID, String.class);
     }
 
     /** What failed, for logs and dead letters: the status, our own login message, else the class (a message can carry a URL token). */

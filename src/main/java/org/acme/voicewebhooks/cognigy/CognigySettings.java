@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.acme.voicewebhooks.config.Settings;
+import org.acme.voicewebhooks.settings.Settings;
 
 /** The Cognigy connection, checked once at start-up. */
 public record CognigySettings(

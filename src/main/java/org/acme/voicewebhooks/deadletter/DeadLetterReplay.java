@@ -30,9 +30,9 @@ import com.rabbitmq.client.GetResponse;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigyCommand;
 import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
-import org.acme.voicewebhooks.web.LogSafe;
-import org.acme.voicewebhooks.web.RawBody;
-import org.acme.voicewebhooks.web.WebhookException;
+import org.acme.voicewebhooks.webhook.LogSafe;
+import org.acme.voicewebhooks.webhook.RawBody;
+import org.acme.voicewebhooks.webhook.WebhookException;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.RuntimeCamelException;
@@ -75,12 +75,15 @@ public final class DeadLetterReplay extends ServiceSupport {
     private IdempotentRepository ledger;
     private final String instanceName;
     private final Clock clock;
-    private final DeadLetterQueue queue;
+    private final Supplier<DeadLetterQueue> queue;
     private final int maxAttempts;
 
-    /** {@code queue} is null unless dead letters go to RabbitMQ; an entry of it failing {@code maxAttempts} times is parked. */
+    /**
+     * {@code queue} gives null unless dead letters go to RabbitMQ (asked when a replay runs); an entry of it failing
+     * {@code maxAttempts} times is parked.
+     */
     public DeadLetterReplay(ObjectMapper json, Path dir, Duration maxAge, Supplier<IdempotentRepository> ledgerFactory,
-            String instanceName, Clock clock, DeadLetterQueue queue, int maxAttempts) {
+            String instanceName, Clock clock, Supplier<DeadLetterQueue> queue, int maxAttempts) {
         this.queue = queue;
         this.maxAttempts = maxAttempts;
         this.json = json;
@@ -109,7 +112,8 @@ public final class DeadLetterReplay extends ServiceSupport {
             counts.put(outcome, 0);
         }
         // before anything is sent: 409 while another instance replays, 503 while the queue cannot be read
-        DeadLetterQueue.Replay fromQueue = queue == null ? null : queue.replay();
+        DeadLetterQueue deadLetterQueue = queue.get();
+        DeadLetterQueue.Replay fromQueue = deadLetterQueue == null ? null : deadLetterQueue.replay();
         ProducerTemplate template = exchange.getContext().createProducerTemplate();
         List<String> outcomes = new ArrayList<>();
         try {

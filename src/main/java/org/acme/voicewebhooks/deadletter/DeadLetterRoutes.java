@@ -1,9 +1,9 @@
 package org.acme.voicewebhooks.deadletter;
 
 import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
-import org.acme.voicewebhooks.cognigy.CommandFailures;
-import org.acme.voicewebhooks.web.WebhookErrorHandling;
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.CommandFailures;
+import org.acme.voicewebhooks.webhook.WebhookErrorHandling;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.apache.camel.BeanInject;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;

@@ -10,11 +10,11 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.acme.voicewebhooks.cognigy.Budget;
+import org.acme.voicewebhooks.webhook.Budget;
 import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.CognigyCommand;
 import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -61,7 +61,7 @@ public final class DeadLetters {
         entry.set("body", body(exchange.getProperty(CognigyClientRoutes.BODY, String.class)));
         entry.put("lastStatus", status)
                 .put("error", CognigyRedelivery.describe(failure))
-                .put("attempts", exchange.getProperty(Budget.ATTEMPTS, 0, Integer.class));
+                .put("attempts", exchange.getProperty(CognigyClientRoutes.ATTEMPTS, 0, Integer.class));
 
         exchange.setProperty(ENTRY_ID, id);
         exchange.getMessage().removeHeaders("*");

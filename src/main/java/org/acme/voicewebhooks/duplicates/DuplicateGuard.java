@@ -16,12 +16,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import org.acme.voicewebhooks.cognigy.Budget;
-import org.acme.voicewebhooks.cognigy.BudgetSpentException;
-import org.acme.voicewebhooks.web.JsonAnswerProcessor;
-import org.acme.voicewebhooks.web.NotAnObjectException;
+import org.acme.voicewebhooks.webhook.Budget;
+import org.acme.voicewebhooks.webhook.BudgetSpentException;
+import org.acme.voicewebhooks.webhook.JsonAnswerProcessor;
+import org.acme.voicewebhooks.webhook.NotAnObjectException;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
-import org.acme.voicewebhooks.observe.WebhookOutcomes;
+import org.acme.voicewebhooks.webhook.WebhookOutcomes;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Processor;
@@ -288,6 +288,11 @@ public final class DuplicateGuard implements Processor {
 
     private static String keyHash(String key) {
         return HexFormat.of().formatHex(sha256().digest(key.getBytes(StandardCharsets.UTF_8)), 0, 8);
+    }
+
+    /** Deletes the shared window's expired rows (housekeeping); 0 without a shared window. */
+    public int removeExpiredShared() {
+        return sharedWindow == null ? 0 : sharedWindow.removeExpired();
     }
 
     /** The ASR key of each delivery, see {@link #asrKey(Exchange)}. */

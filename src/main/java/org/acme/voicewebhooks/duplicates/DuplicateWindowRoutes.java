@@ -8,17 +8,15 @@ public final class DuplicateWindowRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
-        PostgresDeliveryWindow window = getContext().getRegistry()
-                .lookupByNameAndType("postgresDeliveryWindow", PostgresDeliveryWindow.class);
-        if (window == null) {
-            return;
-        }
-        from("timer:duplicates-cleanup?period=" + window.cleanupMs() + "&delay=" + window.cleanupMs())
+        DuplicateGuard guard = getContext().getRegistry().lookupByNameAndType("duplicateGuard", DuplicateGuard.class);
+        long cleanupMs = getContext().getPropertiesComponent().resolveProperty("duplicates.store-cleanup-ms")
+                .map(Long::parseLong).orElse(60_000L);
+        from("timer:duplicates-cleanup?period=" + cleanupMs + "&delay=" + cleanupMs)
                 .routeId("duplicates-cleanup")
                 .description("Delete the rows of the shared duplicate window past their expiry (PostgreSQL down: "
                         + "counted and tried again next time)")
-                .process(exchange -> exchange.getMessage().setBody(window.removeExpired()))
+                .process(exchange -> exchange.getMessage().setBody(guard.removeExpiredShared()))
                 .filter(simple("${body} > 0"))
-                    .log(LoggingLevel.DEBUG, "duplicates: ${body} expired rows deleted from " + window.table());
+                    .log(LoggingLevel.DEBUG, "duplicates: ${body} expired rows deleted from the shared window");
     }
 }

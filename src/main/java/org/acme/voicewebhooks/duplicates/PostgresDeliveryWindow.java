@@ -11,8 +11,8 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import org.acme.voicewebhooks.config.Settings;
-import org.acme.voicewebhooks.config.SharedTable;
+import org.acme.voicewebhooks.settings.Settings;
+import org.acme.voicewebhooks.stores.SharedTable;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.acme.voicewebhooks.asr.AsrEvent;
-import org.acme.voicewebhooks.web.WebhookEvent;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 

@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.acme.voicewebhooks.config.InvalidSettingException;
-import org.acme.voicewebhooks.config.Settings;
+import org.acme.voicewebhooks.settings.InvalidSettingException;
+import org.acme.voicewebhooks.settings.Settings;
 
 /**
  * What of a record must not be kept as said: card numbers, security codes and phone numbers in the utterance are

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-import org.acme.voicewebhooks.config.InvalidSettingException;
-import org.acme.voicewebhooks.config.Settings;
+import org.acme.voicewebhooks.settings.InvalidSettingException;
+import org.acme.voicewebhooks.settings.Settings;
 
 /** Where acoustic records go, how they are batched, how their files roll and how long they are kept; checked once at start-up. */
 public record AcousticSettings(
@@ -26,34 +26,17 @@ public record AcousticSettings(
         try {
             slot = DateTimeFormatter.ofPattern(pattern).withZone(ZoneOffset.UTC);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSettingException("acoustic.file-time-pattern is not a date-time pattern: '" + pattern + "'");
+            s.problem("acoustic.file-time-pattern is not a date-time pattern: '" + pattern + "'");
+            slot = DateTimeFormatter.ISO_INSTANT;
         }
         return new AcousticSettings(
                 Path.of(s.required("acoustic.dir", "ACOUSTIC_DIR")),
                 slot,
                 s.number("acoustic.max-file-bytes", 1024, Long.MAX_VALUE),
-                instanceName(s),
+                s.instanceName(),
                 (int) s.number("acoustic.retention-days", 0, 36_500),
                 s.number("acoustic.retention-sweep-ms", 100, 86_400_000),
                 s.number("acoustic.flush-interval-ms", 1, 10_000),
                 s.number("acoustic.batch-max-bytes", 1, 268_435_456));
-    }
-
-    /** This instance's name in file names: the setting, else the host name. */
-    public static String instanceName(Settings s) {
-        return fileSafe(s.optional("service.instance-name").orElseGet(AcousticSettings::hostName));
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (UnknownHostException e) {
-            return System.getenv().getOrDefault("HOSTNAME", "instance");
-        }
-    }
-
-    /** Keeps an instance name to characters every file system takes. */
-    static String fileSafe(String name) {
-        return name.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 }

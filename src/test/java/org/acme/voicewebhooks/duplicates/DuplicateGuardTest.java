@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.acme.voicewebhooks.cognigy.Budget;
+import org.acme.voicewebhooks.webhook.Budget;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
-import org.acme.voicewebhooks.observe.WebhookOutcomes;
+import org.acme.voicewebhooks.webhook.WebhookOutcomes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -34,7 +34,7 @@ class DuplicateGuardTest {
 
     private DuplicateGuard guard(int maxWaiters, IdempotentRepository shared) {
         WebhookMetrics metrics = new WebhookMetrics(camel);
-        return new DuplicateGuard(Duration.ofMinutes(10), 1000, maxWaiters, shared, null, new Budget(2500, 100, 150, metrics),
+        return new DuplicateGuard(Duration.ofMinutes(10), 1000, maxWaiters, shared, null, new Budget(2500, 100, 150),
                 "X-Delivery-Id", metrics);
     }
 

@@ -1,8 +1,0 @@
-package org.acme.voicewebhooks.cognigy;
-
-/** Obtains a fresh access token from Cognigy. */
-@FunctionalInterface
-public interface TokenClient {
-
-    AccessToken login();
-}

@@ -1,9 +1,0 @@
-package org.acme.voicewebhooks.web;
-
-/** The body parsed as JSON, but to no object at all (a bare {@code null}). */
-public final class NotAnObjectException extends RuntimeException {
-
-    public NotAnObjectException(String message) {
-        super(message, null, false, false);
-    }
-}

@@ -1,0 +1,119 @@
+package org.acme.voicewebhooks.webhook;
+
+import java.time.Clock;
+
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import org.acme.voicewebhooks.observe.WebhookMetrics;
+import org.acme.voicewebhooks.settings.Settings;
+import org.apache.camel.BeanInject;
+import org.acme.voicewebhooks.settings.BeansSupport;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
+
+/** What both webhooks share: strict JSON, the budget, caller auth, the answers and how failures are answered. */
+@Configuration
+public class WebhookBeans extends BeansSupport {
+
+    /** Strict types for payloads: "0.9" is not a number, 1.5 is not an integer, 5 is not a string. */
+    @BindToRegistry
+    public ObjectMapper jsonMapper() {
+        return once("jsonMapper", () -> strictJson());
+    }
+
+    private static ObjectMapper strictJson() {
+        JsonMapper mapper = JsonMapper.builder()
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        mapper.coercionConfigFor(LogicalType.Textual)
+                .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        return mapper;
+    }
+
+    @BindToRegistry
+    public Budget budget(Settings settings) {
+        return once("budget", () -> new Budget(settings.number("webhook.budget-ms", 100, 60_000),
+                        settings.number("cognigy.retry.min-attempt-ms", 1, 60_000),
+                        settings.number("webhook.answer-reserve-ms", 0, 10_000)));
+    }
+
+    @BindToRegistry
+    public JsonContentTypeProcessor jsonContentType() {
+        return once("jsonContentType", () -> new JsonContentTypeProcessor());
+    }
+
+    /** Keep it the flow's last step: it sends the body as a buffer that a later reader would use up. */
+    @BindToRegistry
+    public JsonAnswerProcessor jsonAnswer() {
+        return once("jsonAnswer", () -> new JsonAnswerProcessor());
+    }
+
+    /** A bare JSON null parses to no event at all. */
+    @BindToRegistry
+    public Predicate noEvent() {
+        return once("noEvent", () -> exchange -> exchange.getMessage().getBody() == null);
+    }
+
+    @BindToRegistry
+    public CallerAuthProcessor bargeInCallerAuth(Settings settings) {
+        return once("bargeInCallerAuth", () -> CallerAuthProcessor.from(settings, "bargein", Clock.systemUTC()));
+    }
+
+    @BindToRegistry
+    public CallerAuthProcessor asrCallerAuth(Settings settings) {
+        return once("asrCallerAuth", () -> CallerAuthProcessor.from(settings, "asr", Clock.systemUTC()));
+    }
+
+    /** X-Admin-Key of the admin endpoints; bound only when ADMIN_API_KEY is set (else there is no admin endpoint). */
+    @BindToRegistry
+    public ApiKeyProcessor adminApiKey(Settings settings) {
+        return once("adminApiKey", () -> settings.optional("admin.api-key").map(key -> new ApiKeyProcessor("X-Admin-Key", key)).orElse(null));
+    }
+
+    @BindToRegistry
+    public CommandFailures commandFailures(Settings settings) {
+        return once("commandFailures", () -> new CommandFailures(new FailureAnswerProcessor(jsonMapper(), PayloadAnswers.NONE, budget(settings))));
+    }
+
+    /** A command of this webhook was dead-lettered instead of acknowledged. */
+    @BindToRegistry
+    public Predicate commandFailed(Settings settings) {
+        return once("commandFailed", () -> commandFailures(settings).any());
+    }
+
+    /** Every command of this webhook so far was acknowledged (none dead-lettered). */
+    @BindToRegistry
+    public Predicate commandsAcknowledged(Settings settings) {
+        return once("commandsAcknowledged", () -> commandFailures(settings).none());
+    }
+
+    /** The first failure's 502, or 503 when the dead-letter store could not take a command. */
+    @BindToRegistry
+    public Processor commandFailureAnswer(Settings settings) {
+        return once("commandFailureAnswer", () -> commandFailures(settings).answer());
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        WebhookMetrics metrics = context.getRegistry().lookupByNameAndType("webhookMetrics", WebhookMetrics.class);
+        context.getManagementStrategy().addEventNotifier(new WebhookOutcomes(metrics));
+        // 405, 413 and the server's other own refusals answer JSON like the routes
+        context.addStartupListener(new JsonErrorHandlers());
+    }
+}
