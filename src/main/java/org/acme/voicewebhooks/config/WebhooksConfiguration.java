@@ -52,6 +52,7 @@ import org.acme.voicewebhooks.web.PayloadAnswers;
 import org.acme.voicewebhooks.web.JsonAnswerProcessor;
 import org.acme.voicewebhooks.web.JsonContentTypeProcessor;
 import org.acme.voicewebhooks.web.JsonErrorHandlers;
+import org.acme.voicewebhooks.web.StartingAnswer;
 import javax.sql.DataSource;
 
 import org.apache.camel.CamelConfiguration;
@@ -98,6 +99,8 @@ public class WebhooksConfiguration implements CamelConfiguration {
         context.getManagementStrategy().addEventNotifier(new WebhookOutcomes(metrics));
         // 405, 413 and the server's other own refusals answer JSON like the routes
         context.addStartupListener(new JsonErrorHandlers());
+        // until the routes run: 503 Starting with Retry-After, never Vert.x's 404
+        StartingAnswer.install(context);
         // Camel's route checks miss a route that is gone (a failed reload): ready only while both webhooks run
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
