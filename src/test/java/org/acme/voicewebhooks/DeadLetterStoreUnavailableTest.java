@@ -30,7 +30,7 @@ class DeadLetterStoreUnavailableTest extends WebhookTestSupport {
     protected Path deadLetterDir() {
         if (deadLetterDir == null) {
             try {
-                blocker = Files.createTempFile("not-a-folder-", ".txt");
+                blocker = Files.createTempFile(tempRoot, "not-a-folder-", ".txt");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

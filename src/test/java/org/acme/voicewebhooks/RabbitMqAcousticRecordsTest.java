@@ -26,6 +26,7 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DeliverCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** ACOUSTIC_STORE=rabbitmq: one stream message per record; the files while RabbitMQ is unreachable. */
 class RabbitMqAcousticRecordsTest {
@@ -35,6 +36,10 @@ class RabbitMqAcousticRecordsTest {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String prefix = SharedServers.uniquePrefix();
+    /** Record and dead-letter folders of the instances started here: JUnit deletes them after each test. */
+    @TempDir
+    Path temp;
+
     private Connection rabbit;
 
     @AfterEach
@@ -54,7 +59,7 @@ class RabbitMqAcousticRecordsTest {
         p.setProperty("cognigy.client-secret", "s");
         p.setProperty("cognigy.api-key", "k");
         p.setProperty("acoustic.dir", acousticDir.toString());
-        p.setProperty("deadletter.dir", Files.createTempDirectory("dead-letter-").toString());
+        p.setProperty("deadletter.dir", Files.createTempDirectory(temp, "dead-letter-").toString());
         p.setProperty("shared.prefix", prefix);
         p.setProperty("acoustic.store", "rabbitmq");
         p.setProperty("rabbitmq.url", rabbitUrl);
@@ -79,7 +84,7 @@ class RabbitMqAcousticRecordsTest {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(SharedServers.RABBITMQ_URL);
         rabbit = factory.newConnection();
-        Path acousticDir = Files.createTempDirectory("acoustic-");
+        Path acousticDir = Files.createTempDirectory(temp, "acoustic-");
         try (ServiceInstance instance = ServiceInstance.start(settings(SharedServers.RABBITMQ_URL, acousticDir))) {
             deliver(instance, RECORDS);
 
@@ -106,7 +111,7 @@ class RabbitMqAcousticRecordsTest {
     @Test
     void withRabbitMqUnreachableRecordsSpillToTheFiles() throws Exception {
         String closedPort = "amqp://guest:guest@127.0.0.1:" + WebhookTestSupport.freePort() + "/%2F";
-        Path acousticDir = Files.createTempDirectory("acoustic-");
+        Path acousticDir = Files.createTempDirectory(temp, "acoustic-");
         try (LogCapture log = LogCapture.open(); ServiceInstance instance = ServiceInstance.start(settings(closedPort, acousticDir))) {
             deliver(instance, RECORDS);
 

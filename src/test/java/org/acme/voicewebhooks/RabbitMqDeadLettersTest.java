@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** DEAD_LETTER_STORE=rabbitmq: a quorum queue several instances share, replayed from any of them, the files as fallback. */
 class RabbitMqDeadLettersTest {
@@ -49,6 +50,10 @@ class RabbitMqDeadLettersTest {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String prefix = SharedServers.uniquePrefix();
+    /** Record and dead-letter folders of the instances started here: JUnit deletes them after each test. */
+    @TempDir
+    Path temp;
+
     private Connection rabbit;
 
     @BeforeEach
@@ -86,8 +91,8 @@ class RabbitMqDeadLettersTest {
         p.setProperty("cognigy.client-id", "c");
         p.setProperty("cognigy.client-secret", "s");
         p.setProperty("cognigy.api-key", "k");
-        p.setProperty("acoustic.dir", Files.createTempDirectory("acoustic-").toString());
-        p.setProperty("deadletter.dir", Files.createTempDirectory("dead-letter-").toString());
+        p.setProperty("acoustic.dir", Files.createTempDirectory(temp, "acoustic-").toString());
+        p.setProperty("deadletter.dir", Files.createTempDirectory(temp, "dead-letter-").toString());
         p.setProperty("admin.api-key", ADMIN_KEY);
         p.setProperty("shared.prefix", prefix);
         p.setProperty("deadletter.store", "rabbitmq");
@@ -228,7 +233,7 @@ class RabbitMqDeadLettersTest {
         Properties settings = settings(closedPort);
         // a folder under a regular file: no one can create it (and no replay ledger in it)
         settings.remove("admin.api-key");
-        settings.setProperty("deadletter.dir", Files.createTempFile("not-a-folder-", ".txt").resolve("dead-letter").toString());
+        settings.setProperty("deadletter.dir", Files.createTempFile(temp, "not-a-folder-", ".txt").resolve("dead-letter").toString());
         try (ServiceInstance a = ServiceInstance.start(settings)) {
             String event = "{\"sessionId\":\"s-A\",\"event\":\"barge_in\",\"confidence\":0.5,\"transcript\":\"x\",\"timestamp\":1}";
             HttpResponse<String> answer = call(a, "/webhook/cognigy/barge-in", event, null);
