@@ -90,5 +90,10 @@ class WebhookReadinessTest extends WebhookTestSupport {
         assertThat(took).isLessThan(Duration.ofMillis(2500));
         cognigy.verify(exactly(0), anyRequestedFor(urlMatching("/api/v1/sessions/.*")));
         assertNotReadyNaming("direct:cognigy-abort-ttz (in barge-in-webhook)");
+
+        // the typo fixed and saved again: ready at once
+        PluginHelper.getRoutesLoader(context).updateRoutes(List.of(ResourceHelper.fromString("barge-in-webhook.camel.yaml",
+                Files.readString(Path.of("routes/barge-in-webhook.camel.yaml")))));
+        assertReady();
     }
 }

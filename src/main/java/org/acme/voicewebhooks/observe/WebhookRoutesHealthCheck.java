@@ -2,6 +2,7 @@ package org.acme.voicewebhooks.observe;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -54,7 +55,7 @@ public final class WebhookRoutesHealthCheck extends AbstractHealthCheck {
         if (!notRunning.isEmpty()) {
             problems.add("Webhook routes not running: " + String.join(", ", notRunning));
         }
-        List<String> missing = missingTargets(getCamelContext());
+        Set<String> missing = missingTargets(getCamelContext());
         if (!missing.isEmpty()) {
             builder.detail("missing-targets", String.join(", ", missing));
             problems.add("Route steps call a route that does not run: " + String.join(", ", missing));
@@ -66,8 +67,8 @@ public final class WebhookRoutesHealthCheck extends AbstractHealthCheck {
         }
     }
 
-    /** Each direct: step of a running route with no running route behind it, as "direct:name (in route-id)". */
-    private static List<String> missingTargets(CamelContext context) {
+    /** Each direct: target of a running route that no running route serves, once, as "direct:name (in route-id)". */
+    private static Set<String> missingTargets(CamelContext context) {
         List<Route> running = context.getRoutes().stream().filter(route -> isStarted(context, route)).toList();
         Set<String> served = new HashSet<>();
         for (Route route : running) {
@@ -76,7 +77,7 @@ public final class WebhookRoutesHealthCheck extends AbstractHealthCheck {
                 served.add(from);
             }
         }
-        List<String> missing = new ArrayList<>();
+        Set<String> missing = new LinkedHashSet<>();
         for (Route route : running) {
             for (Processor step : route.filter("*")) {
                 String target = directName(uriOf(step));
