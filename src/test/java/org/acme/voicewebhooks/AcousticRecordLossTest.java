@@ -32,7 +32,7 @@ class AcousticRecordLossTest extends WebhookTestSupport {
     private Path unwritableDir() {
         if (unwritableDir == null) {
             try {
-                unwritableDir = Files.createTempFile("acoustic-", ".not-a-folder").resolve("records");
+                unwritableDir = Files.createTempFile(tempRoot, "acoustic-", ".not-a-folder").resolve("records");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

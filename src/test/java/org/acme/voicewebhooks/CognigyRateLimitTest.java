@@ -34,6 +34,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * COGNIGY_RATE_LIMIT: one token bucket in PostgreSQL for every instance; a call without a token within its budget is
@@ -53,6 +54,10 @@ class CognigyRateLimitTest {
             .build();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Record and dead-letter folders of the instances started here: JUnit deletes them after each test. */
+    @TempDir
+    Path temp;
+
 
     @BeforeEach
     void cognigyAcceptsClarifications() {
@@ -188,8 +193,8 @@ class CognigyRateLimitTest {
 
     private Properties settings(String name, String prefix, String databaseUrl) throws IOException {
         Properties p = new Properties();
-        p.setProperty("acoustic.dir", Files.createTempDirectory("acoustic-").toString());
-        p.setProperty("deadletter.dir", Files.createTempDirectory("dead-letter-").toString());
+        p.setProperty("acoustic.dir", Files.createTempDirectory(temp, "acoustic-").toString());
+        p.setProperty("deadletter.dir", Files.createTempDirectory(temp, "dead-letter-").toString());
         p.setProperty("service.instance-name", name);
         p.setProperty("cognigy.base-url", cognigy.baseUrl());
         p.setProperty("cognigy.client-id", "client");

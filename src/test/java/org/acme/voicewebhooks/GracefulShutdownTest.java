@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** SIGTERM to the real process: in-flight webhooks finish, records are on disk, then it exits. */
 class GracefulShutdownTest {
@@ -37,6 +38,10 @@ class GracefulShutdownTest {
             .build();
 
     private final HttpClient http = HttpClient.newHttpClient();
+    /** Record and dead-letter folders of the instances started here: JUnit deletes them after each test. */
+    @TempDir
+    Path temp;
+
 
     @Test
     void sigtermFinishesInFlightWebhooksFlushesRecordsThenExits() throws Exception {
@@ -44,12 +49,13 @@ class GracefulShutdownTest {
         cognigy.stubFor(post(urlPathMatching(".*/voice/commands")).willReturn(okJson("{\"success\":true}").withFixedDelay(1200)));
         cognigy.stubFor(post(urlPathMatching(".*/variables")).willReturn(okJson("{\"updatedVariables\":5}")));
         int port = WebhookTestSupport.freePort();
-        Path acoustic = Files.createTempDirectory("acoustic-");
-        Path deadLetters = Files.createTempDirectory("dead-letter-");
-        Path log = Files.createTempFile("service-", ".log");
+        Path acoustic = Files.createTempDirectory(temp, "acoustic-");
+        Path deadLetters = Files.createTempDirectory(temp, "dead-letter-");
+        Path log = Files.createTempFile(temp, "service-", ".log");
 
         ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Application.class.getName())
+                "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"), "-cp", System.getProperty("java.class.path"),
+                Application.class.getName())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("PORT", String.valueOf(port));

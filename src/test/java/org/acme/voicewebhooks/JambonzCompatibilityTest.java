@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.acme.voicewebhooks.webhook.CallerAuthProcessor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Our signatures against an implementation nobody here wrote: jambonz's @jambonz/node-client, installed from npm
@@ -39,9 +40,9 @@ class JambonzCompatibilityTest {
     }
 
     @Test
-    void jambonzAcceptsOurSignaturesAndWeAcceptItsOwn() throws Exception {
+    void jambonzAcceptsOurSignaturesAndWeAcceptItsOwn(@TempDir Path temp) throws Exception {
         Files.createDirectories(PREFIX);
-        Path log = Files.createTempFile("jambonz-", ".log");
+        Path log = temp.resolve("jambonz.log");
         if (!Files.isDirectory(PREFIX.resolve("node_modules/@jambonz/node-client"))) {
             run(log, "npm", "install", "--prefix", PREFIX.toString(), "--no-audit", "--no-fund", "--loglevel=error", CLIENT);
         }

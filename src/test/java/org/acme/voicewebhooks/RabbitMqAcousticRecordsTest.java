@@ -39,6 +39,10 @@ class RabbitMqAcousticRecordsTest {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String prefix = SharedServers.uniquePrefix();
+    /** Record and dead-letter folders of the instances started here: JUnit deletes them after each test. */
+    @TempDir
+    Path temp;
+
     private Connection rabbit;
 
     @AfterEach
@@ -52,7 +56,7 @@ class RabbitMqAcousticRecordsTest {
     }
 
     private Properties settings(String rabbitUrl, Path acousticDir) throws IOException {
-        return settings(rabbitUrl, acousticDir, Files.createTempDirectory("dead-letter-"));
+        return settings(rabbitUrl, acousticDir, Files.createTempDirectory(temp, "dead-letter-"));
     }
 
     private Properties settings(String rabbitUrl, Path acousticDir, Path deadLetterDir) {
@@ -87,7 +91,7 @@ class RabbitMqAcousticRecordsTest {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setUri(SharedServers.RABBITMQ_URL);
         rabbit = factory.newConnection();
-        Path acousticDir = Files.createTempDirectory("acoustic-");
+        Path acousticDir = Files.createTempDirectory(temp, "acoustic-");
         try (ServiceInstance instance = ServiceInstance.start(settings(SharedServers.RABBITMQ_URL, acousticDir))) {
             deliver(instance, RECORDS);
 
@@ -114,7 +118,7 @@ class RabbitMqAcousticRecordsTest {
     @Test
     void withRabbitMqUnreachableRecordsSpillToTheFiles() throws Exception {
         String closedPort = "amqp://guest:guest@127.0.0.1:" + WebhookTestSupport.freePort() + "/%2F";
-        Path acousticDir = Files.createTempDirectory("acoustic-");
+        Path acousticDir = Files.createTempDirectory(temp, "acoustic-");
         try (LogCapture log = LogCapture.open(); ServiceInstance instance = ServiceInstance.start(settings(closedPort, acousticDir))) {
             deliver(instance, RECORDS);
 

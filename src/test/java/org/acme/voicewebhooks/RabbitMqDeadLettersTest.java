@@ -50,6 +50,10 @@ class RabbitMqDeadLettersTest {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String prefix = SharedServers.uniquePrefix();
+    /** Record and dead-letter folders of the instances started here: JUnit deletes them after each test. */
+    @TempDir
+    Path temp;
+
     private Connection rabbit;
 
     @BeforeEach
@@ -82,7 +86,7 @@ class RabbitMqDeadLettersTest {
     }
 
     private Properties settings(String rabbitUrl) throws IOException {
-        return settings(rabbitUrl, Files.createTempDirectory("acoustic-"), Files.createTempDirectory("dead-letter-"));
+        return settings(rabbitUrl, Files.createTempDirectory(temp, "acoustic-"), Files.createTempDirectory(temp, "dead-letter-"));
     }
 
     private Properties settings(String rabbitUrl, Path acousticDir, Path deadLetterDir) {
@@ -233,7 +237,7 @@ class RabbitMqDeadLettersTest {
         Properties settings = settings(closedPort);
         // a folder under a regular file: no one can create it (and no replay ledger in it)
         settings.remove("admin.api-key");
-        settings.setProperty("deadletter.dir", Files.createTempFile("not-a-folder-", ".txt").resolve("dead-letter").toString());
+        settings.setProperty("deadletter.dir", Files.createTempFile(temp, "not-a-folder-", ".txt").resolve("dead-letter").toString());
         try (ServiceInstance a = ServiceInstance.start(settings)) {
             String event = "{\"sessionId\":\"s-A\",\"event\":\"barge_in\",\"confidence\":0.5,\"transcript\":\"x\",\"timestamp\":1}";
             HttpResponse<String> answer = call(a, "/webhook/cognigy/barge-in", event, null);

@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs every curl command of the README, as written, against the dev profile (the README's run command) and compares
- * what it prints with the comment under it, where {@code …} stands for any text. The README can never drift.
+ * Runs every curl command of the README, as written, against the dev profile (the README's run command) on the port in
+ * PORT, and compares what it prints with the comment under it, where {@code …} stands for any text. The README can
+ * never drift.
  */
 class ReadmeExamplesTest extends DevProfileTestSupport {
 
@@ -55,9 +56,12 @@ class ReadmeExamplesTest extends DevProfileTestSupport {
         return examples;
     }
 
+    /** Runs the command as written, in a shell whose PORT is this test's, as a reader's terminal would have it. */
     private String run(String command) throws IOException, InterruptedException {
-        Process curl = new ProcessBuilder("bash", "-c", command.replace("http://localhost:8080", "http://127.0.0.1:" + port))
-                .redirectErrorStream(true).directory(Path.of(".").toFile()).start();
+        ProcessBuilder shell = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true)
+                .directory(Path.of(".").toFile());
+        shell.environment().put("PORT", String.valueOf(port));
+        Process curl = shell.start();
         curl.getOutputStream().close();
         assertThat(curl.waitFor(30, TimeUnit.SECONDS)).as("curl finished: %s", command).isTrue();
         return new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
@@ -79,7 +83,9 @@ class ReadmeExamplesTest extends DevProfileTestSupport {
         List<Example> examples = examples(Files.readAllLines(Path.of("README.md")));
 
         assertThat(examples).hasSizeGreaterThanOrEqualTo(13)
-                .allSatisfy(e -> assertThat(e.expected()).as("README line %d says what it answers", e.line()).isNotEmpty());
+                .allSatisfy(e -> assertThat(e.expected()).as("README line %d says what it answers", e.line()).isNotEmpty())
+                .allSatisfy(e -> assertThat(e.command()).as("README line %d calls the service on PORT", e.line())
+                        .contains("http://localhost:${PORT:-8080}/").doesNotContainPattern("localhost:[0-9]"));
         for (Example example : examples) {
             String command = example.command().replace("$ADMIN_API_KEY", ADMIN_KEY);
             String output = run(command);

@@ -7,18 +7,20 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Two instances of the service in one JVM, each with its own port and settings, as the scale-out tests use them. */
 class ServiceInstanceTest {
 
     @Test
-    void twoInstancesServeSideBySideWithTheirOwnSettings() throws Exception {
+    void twoInstancesServeSideBySideWithTheirOwnSettings(@TempDir Path temp) throws Exception {
         Properties settings = new Properties();
-        settings.setProperty("acoustic.dir", Files.createTempDirectory("acoustic-").toString());
-        settings.setProperty("deadletter.dir", Files.createTempDirectory("dead-letter-").toString());
+        settings.setProperty("acoustic.dir", Files.createTempDirectory(temp, "acoustic-").toString());
+        settings.setProperty("deadletter.dir", Files.createTempDirectory(temp, "dead-letter-").toString());
         settings.setProperty("cognigy.base-url", "http://127.0.0.1:9");
         settings.setProperty("cognigy.client-id", "c");
         settings.setProperty("cognigy.client-secret", "s");

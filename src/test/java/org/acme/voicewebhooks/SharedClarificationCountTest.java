@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** DUPLICATES_STORE=postgres: the reprompt loop guard counts a session's clarifications across instances. */
 class SharedClarificationCountTest {
@@ -46,6 +48,10 @@ class SharedClarificationCountTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String prefix = SharedServers.uniquePrefix();
     private final AtomicInteger utterances = new AtomicInteger();
+    /** Record and dead-letter folders of the instances started here: JUnit deletes them after each test. */
+    @TempDir
+    Path temp;
+
 
     @BeforeEach
     void cognigyAcknowledges() {
@@ -70,8 +76,8 @@ class SharedClarificationCountTest {
         p.setProperty("cognigy.client-secret", "test-secret-value");
         p.setProperty("cognigy.api-key", "test-api-key");
         p.setProperty("asr.webhook-api-key", ASR_KEY);
-        p.setProperty("acoustic.dir", Files.createTempDirectory("acoustic-" + name + "-").toString());
-        p.setProperty("deadletter.dir", Files.createTempDirectory("dead-letter-" + name + "-").toString());
+        p.setProperty("acoustic.dir", Files.createTempDirectory(temp, "acoustic-" + name + "-").toString());
+        p.setProperty("deadletter.dir", Files.createTempDirectory(temp, "dead-letter-" + name + "-").toString());
         p.setProperty("service.instance-name", name);
         p.setProperty("duplicates.store", "postgres");
         p.setProperty("database.url", databaseUrl);

@@ -46,6 +46,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** DUPLICATES_STORE=postgres: instances on one PostgreSQL share the duplicate window, and fall back to their own. */
 class SharedDuplicateWindowTest {
@@ -67,6 +68,10 @@ class SharedDuplicateWindowTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String prefix = SharedServers.uniquePrefix();
     private final List<Path> acousticDirs = new ArrayList<>();
+    /** Record and dead-letter folders of the instances started here: JUnit deletes them after each test. */
+    @TempDir
+    Path temp;
+
 
     @BeforeEach
     void cognigyAcknowledges() {
@@ -88,7 +93,7 @@ class SharedDuplicateWindowTest {
     }
 
     private Properties settings(String name, String databaseUrl) throws IOException {
-        Path acoustic = Files.createTempDirectory("acoustic-" + name + "-");
+        Path acoustic = Files.createTempDirectory(temp, "acoustic-" + name + "-");
         acousticDirs.add(acoustic);
         Properties p = new Properties();
         p.setProperty("cognigy.base-url", cognigy.baseUrl());
@@ -98,7 +103,7 @@ class SharedDuplicateWindowTest {
         p.setProperty("cognigy.read-timeout-ms", "2000");
         p.setProperty("asr.webhook-api-key", ASR_KEY);
         p.setProperty("acoustic.dir", acoustic.toString());
-        p.setProperty("deadletter.dir", Files.createTempDirectory("dead-letter-" + name + "-").toString());
+        p.setProperty("deadletter.dir", Files.createTempDirectory(temp, "dead-letter-" + name + "-").toString());
         p.setProperty("service.instance-name", name);
         p.setProperty("duplicates.store", "postgres");
         p.setProperty("database.url", databaseUrl);

@@ -41,11 +41,15 @@ class TlsTest extends WebhookTestSupport {
                     .keystoreType("PKCS12"))
             .build();
 
-    /** A self-signed certificate for 127.0.0.1, made with the JDK's keytool. */
+    /**
+     * A self-signed certificate for 127.0.0.1, made with the JDK's keytool. In target/: the WireMock extension needs it
+     * when the class loads, before JUnit makes temporary folders.
+     */
     static Path keystore() {
         try {
-            Path dir = Files.createTempDirectory("tls-");
+            Path dir = Files.createDirectories(Path.of("target", "tls").toAbsolutePath());
             Path keystore = dir.resolve("keystore.p12");
+            Files.deleteIfExists(keystore);
             Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                     "-genkeypair", "-alias", "service", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
                     "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",

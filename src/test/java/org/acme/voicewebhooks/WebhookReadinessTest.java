@@ -1,17 +1,27 @@
 package org.acme.voicewebhooks;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.exactly;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Ready only while both webhook routes run; liveness does not depend on them. */
+/**
+ * Ready only while both webhook routes run and every step has a route to call; liveness does not depend on them.
+ */
 class WebhookReadinessTest extends WebhookTestSupport {
 
     private HttpResponse<String> get(String path) {
@@ -58,5 +68,32 @@ class WebhookReadinessTest extends WebhookTestSupport {
 
         assertNotReadyNaming("barge-in-webhook");
         assertThat(postJson("/webhook/cognigy/barge-in", sample("barge-in-confident.json")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aStepCallingARouteThatDoesNotExistFailsAtOnceAndReadinessNamesIt() throws Exception {
+        assertReady();
+        // a typo saved under live reload: valid YAML, and a route that never comes
+        String saved = Files.readString(Path.of("routes/barge-in-webhook.camel.yaml"))
+                .replace("uri: direct:cognigy-abort-tts", "uri: direct:cognigy-abort-ttz");
+        assertThat(saved).contains("direct:cognigy-abort-ttz");
+        PluginHelper.getRoutesLoader(context)
+                .updateRoutes(List.of(ResourceHelper.fromString("barge-in-webhook.camel.yaml", saved)));
+
+        long sent = System.nanoTime();
+        HttpResponse<String> answer = postJson("/webhook/cognigy/barge-in", sample("barge-in-confident.json"));
+        Duration took = Duration.ofNanos(System.nanoTime() - sent);
+
+        assertThat(answer.statusCode()).isEqualTo(500);
+        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(answer.body()).isEqualTo("{\"error\":\"Internal processing error\"}");
+        assertThat(took).isLessThan(Duration.ofMillis(2500));
+        cognigy.verify(exactly(0), anyRequestedFor(urlMatching("/api/v1/sessions/.*")));
+        assertNotReadyNaming("direct:cognigy-abort-ttz (in barge-in-webhook)");
+
+        // the typo fixed and saved again: ready at once
+        PluginHelper.getRoutesLoader(context).updateRoutes(List.of(ResourceHelper.fromString("barge-in-webhook.camel.yaml",
+                Files.readString(Path.of("routes/barge-in-webhook.camel.yaml")))));
+        assertReady();
     }
 }

@@ -23,6 +23,7 @@ import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Boots the real application (root application.properties and routes/) on a free port, with Cognigy as a
@@ -47,6 +48,9 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
 
     // the override properties are read in the constructor, before instance fields exist
     protected static final int port = freePort();
+    /** This class's temporary folders and files: JUnit deletes them once its tests (and their contexts) are done. */
+    @TempDir
+    protected static Path tempRoot;
     /** This test's acoustic record and dead-letter folders, made when the properties are read. */
     protected Path acousticDir;
     protected Path deadLetterDir;
@@ -105,7 +109,7 @@ public abstract class WebhookTestSupport extends CamelMainTestSupport {
 
     private static Path tempDir(String prefix) {
         try {
-            return Files.createTempDirectory(prefix);
+            return Files.createTempDirectory(tempRoot, prefix);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -144,5 +144,7 @@ public class WebhookBeans extends BeansSupport {
         context.getManagementStrategy().addEventNotifier(new WebhookOutcomes(metrics));
         // 405, 413 and the server's other own refusals answer JSON like the routes
         context.addStartupListener(new JsonErrorHandlers());
+        // until the routes run: 503 Starting with Retry-After, never Vert.x's 404
+        StartingAnswer.install(context);
     }
 }
