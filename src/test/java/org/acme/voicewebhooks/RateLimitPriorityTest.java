@@ -11,7 +11,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.acme.voicewebhooks.webhook.Budget;
-import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
 import org.acme.voicewebhooks.cognigy.ratelimit.CognigyRateLimiter;
 import org.acme.voicewebhooks.cognigy.ratelimit.RateLimitSettings;
 import org.acme.voicewebhooks.cognigy.ratelimit.RateLimitedException;
@@ -66,11 +65,11 @@ class RateLimitPriorityTest {
         CognigyRateLimiter limiter = new CognigyRateLimiter(new RateLimitSettings(2, 1, 1, 0.1, 0.3, Duration.ofSeconds(5)),
                 null, "unused", budget, metrics);
         limiter.start();
-        limiter.acquireForCommand(command("cognigy-clarify"));
-        limiter.acquireForCommand(command("cognigy-clarify"));
+        limiter.acquire(exchange(), CognigyRateLimiter.priorityOf("cognigy-clarify"));
+        limiter.acquire(exchange(), CognigyRateLimiter.priorityOf("cognigy-clarify"));
 
         long start = System.nanoTime();
-        limiter.acquireForCommand(command("cognigy-clarify"));
+        limiter.acquire(exchange(), CognigyRateLimiter.priorityOf("cognigy-clarify"));
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(Duration.ofMillis(300));
     }
@@ -81,30 +80,21 @@ class RateLimitPriorityTest {
         closing.add(limiter::stop);
 
         for (int i = 0; i < 7; i++) {
-            limiter.acquireForCommand(command("cognigy-clarify"));
+            limiter.acquire(exchange(), CognigyRateLimiter.priorityOf("cognigy-clarify"));
         }
         // 3 left: exactly the replay reserve
-        assertThatThrownBy(() -> limiter.acquireForCommand(replay("cognigy-abort-tts"))).isInstanceOf(RateLimitedException.class);
-        limiter.acquireForCommand(command("cognigy-reset-state"));
-        limiter.acquireForLogin(command(null));
+        assertThatThrownBy(() -> limiter.acquire(exchange(), CognigyRateLimiter.Priority.REPLAY)).isInstanceOf(RateLimitedException.class);
+        limiter.acquire(exchange(), CognigyRateLimiter.priorityOf("cognigy-reset-state"));
+        limiter.acquireForLogin(exchange());
         // 1 left: only stop-TTS and clarifications may take it
-        assertThatThrownBy(() -> limiter.acquireForCommand(command("cognigy-reset-state"))).isInstanceOf(RateLimitedException.class);
-        assertThatThrownBy(() -> limiter.acquireForLogin(command(null))).isInstanceOf(RateLimitedException.class);
-        assertThatThrownBy(() -> limiter.acquireForCommand(replay("cognigy-abort-tts"))).isInstanceOf(RateLimitedException.class);
-        limiter.acquireForCommand(command("cognigy-abort-tts"));
-        assertThatThrownBy(() -> limiter.acquireForCommand(command("cognigy-abort-tts"))).isInstanceOf(RateLimitedException.class);
+        assertThatThrownBy(() -> limiter.acquire(exchange(), CognigyRateLimiter.priorityOf("cognigy-reset-state"))).isInstanceOf(RateLimitedException.class);
+        assertThatThrownBy(() -> limiter.acquireForLogin(exchange())).isInstanceOf(RateLimitedException.class);
+        assertThatThrownBy(() -> limiter.acquire(exchange(), CognigyRateLimiter.Priority.REPLAY)).isInstanceOf(RateLimitedException.class);
+        limiter.acquire(exchange(), CognigyRateLimiter.priorityOf("cognigy-abort-tts"));
+        assertThatThrownBy(() -> limiter.acquire(exchange(), CognigyRateLimiter.priorityOf("cognigy-abort-tts"))).isInstanceOf(RateLimitedException.class);
     }
 
-    private Exchange command(String name) {
-        Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty(CognigyClientRoutes.COMMAND, name);
-        exchange.setProperty(CognigyRateLimiter.PRIORITY, CognigyRateLimiter.priorityOf(name));
-        return exchange;
-    }
-
-    private Exchange replay(String name) {
-        Exchange exchange = command(name);
-        exchange.setProperty(CognigyRateLimiter.PRIORITY, CognigyRateLimiter.Priority.REPLAY);
-        return exchange;
+    private Exchange exchange() {
+        return new DefaultExchange(context);
     }
 }

@@ -75,7 +75,7 @@ class WebhookReadinessTest extends WebhookTestSupport {
         assertReady();
         // a typo saved under live reload: valid YAML, and a route that never comes
         String saved = Files.readString(Path.of("routes/barge-in-webhook.camel.yaml"))
-                .replace("uri: direct:cognigy-abort-tts", "uri: direct:cognigy-abort-ttz");
+                .replaceAll("(- to:\\s+uri: )direct:cognigy-abort-tts\\b", "$1direct:cognigy-abort-ttz");
         assertThat(saved).contains("direct:cognigy-abort-ttz");
         PluginHelper.getRoutesLoader(context)
                 .updateRoutes(List.of(ResourceHelper.fromString("barge-in-webhook.camel.yaml", saved)));

@@ -16,6 +16,10 @@ import org.apache.camel.Configuration;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
+import org.apache.camel.support.builder.ExpressionBuilder;
+import org.acme.voicewebhooks.cognigy.CognigySettings;
+import org.acme.voicewebhooks.duplicates.DuplicateGuard;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 
 /** The ASR webhook's settings, key, decisions and reprompt loop guard. */
 @Configuration
@@ -73,6 +77,15 @@ public class AsrBeans extends BeansSupport {
     @BindToRegistry
     public Processor asrCountClarification(Settings settings, CamelContext context) {
         return once("asrCountClarification", () -> asrAnswers(settings, context).countClarification());
+    }
+
+    /** The clarification's call (cognigy.command.clarify) for this utterance (400 when a template needs a missing field). */
+    @BindToRegistry
+    public Expression clarifyCall(CognigySettings cognigy) {
+        return once("clarifyCall", () -> ExpressionBuilder.exchangeExpression(exchange -> {
+            AsrEvent event = exchange.getProperty(WebhookEvent.PROPERTY, AsrEvent.class);
+            return cognigy.clarify().call(event, event.templateValues(), exchange.getProperty(DuplicateGuard.KEY, String.class), 400);
+        }));
     }
 
     @BindToRegistry

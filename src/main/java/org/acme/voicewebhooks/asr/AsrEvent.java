@@ -1,5 +1,8 @@
 package org.acme.voicewebhooks.asr;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -38,5 +41,19 @@ public record AsrEvent(
     @Override
     public String logId() {
         return LogSafe.quote(sessionId);
+    }
+
+    /** What the clarification's templates can use: sessionId, flowId, nodeId, utterance, confidence, text, userId, urlToken. */
+    public Map<String, Object> templateValues() {
+        Map<String, Object> values = new HashMap<>();
+        values.put("sessionId", sessionId);
+        values.put("flowId", flowId);
+        values.put("nodeId", nodeId);
+        values.put("utterance", utterance);
+        values.put("confidence", confidence());
+        values.put("text", asr.text());
+        values.put("userId", userId);
+        values.put("urlToken", urlToken);
+        return values;
     }
 }

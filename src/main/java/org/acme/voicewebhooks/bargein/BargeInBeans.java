@@ -6,6 +6,10 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
+import org.acme.voicewebhooks.cognigy.CognigyCall;
+import org.acme.voicewebhooks.cognigy.CognigySettings;
+import org.acme.voicewebhooks.observe.WebhookMetrics;
 
 /** The barge-in webhook's settings, verdicts, command values and delivery key. */
 @Configuration
@@ -32,6 +36,28 @@ public class BargeInBeans extends BeansSupport {
     @BindToRegistry
     public Predicate bargeInBackchannelStopsTts(Settings settings) {
         return once("bargeInBackchannelStopsTts", () -> new BargeInVerdicts(bargeInSettings(settings)).backchannelStopsTts());
+    }
+
+    /** The stop-TTS command's call (cognigy.command.abort-tts) for this barge-in. */
+    @BindToRegistry
+    public Expression abortTtsCall(Settings settings, CognigySettings cognigy) {
+        return once("abortTtsCall", () -> bargeInCommands(settings).call(cognigy.abortTts()));
+    }
+
+    /** The state-reset command's call (cognigy.command.reset-state) for this barge-in. */
+    @BindToRegistry
+    public Expression resetStateCall(Settings settings, CognigySettings cognigy) {
+        return once("resetStateCall", () -> bargeInCommands(settings).call(cognigy.resetState()));
+    }
+
+    /** bargein_stop_seconds: from the barge-in's arrival to Cognigy's acknowledgement of the stop. */
+    @BindToRegistry
+    public Processor bargeInStopTimer(WebhookMetrics metrics) {
+        return once("bargeInStopTimer", () -> exchange -> {
+            if (exchange.getProperty(CognigyCall.PROPERTY, CognigyCall.class).enabled()) {
+                metrics.bargeInStop(exchange.getClock().elapsed());
+            }
+        });
     }
 
     /** The same barge-in is the same session and timestamp. */

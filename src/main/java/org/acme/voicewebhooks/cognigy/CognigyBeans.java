@@ -5,57 +5,163 @@ import java.time.Clock;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.acme.voicewebhooks.cognigy.auth.AccessTokenProcessor;
+import org.acme.voicewebhooks.cognigy.auth.AccessTokenCache;
 import org.acme.voicewebhooks.cognigy.auth.CamelTokenClient;
 import org.acme.voicewebhooks.cognigy.ratelimit.CognigyRateLimiter;
 import org.acme.voicewebhooks.cognigy.ratelimit.RateLimitSettings;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
+import org.acme.voicewebhooks.settings.BeansSupport;
 import org.acme.voicewebhooks.settings.Settings;
 import org.acme.voicewebhooks.webhook.Budget;
 import org.apache.camel.BeanInject;
-import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
+import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.builder.ExpressionBuilder;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;
 
-/** The Cognigy connection: its settings and commands, the token processors, the rate limiter and the HTTP client. */
+/**
+ * The Java of routes/cognigy-calls.camel.yaml: the Cognigy settings and commands, the call steps, the token enrich,
+ * the retry arithmetic, the egress rate limiter and the HTTP client.
+ */
 @Configuration
 public class CognigyBeans extends BeansSupport {
+
+    public static final String LOGIN = "direct:cognigy-login";
+    public static final String OAUTH2_TOKEN = "direct:cognigy-oauth2-token";
 
     @BindToRegistry
     public CognigySettings cognigySettings(Settings settings, @BeanInject("jsonMapper") ObjectMapper json) {
         return once("cognigySettings", () -> CognigySettings.from(settings, json));
     }
 
-    /** The login's bearer token, cached and refreshed (one login at a time). */
+    /** The call steps of cognigy-call and cognigy-attempt. */
     @BindToRegistry
-    public AccessTokenProcessor accessTokenProcessor(CamelContext context, Settings settings,
-            @BeanInject("jsonMapper") ObjectMapper json, WebhookMetrics metrics) {
-        return once("accessTokenProcessor", () -> new AccessTokenProcessor(new CamelTokenClient(context, json, Clock.systemUTC(), metrics,
-                        CognigyClientRoutes.LOGIN, "accessToken", "expiresIn"), Clock.systemUTC(),
-                        cognigySettings(settings, json).tokenRefreshMargin()));
+    public CognigyCallSteps cognigyCallSteps(Budget budget, WebhookMetrics metrics, @BeanInject("jsonMapper") ObjectMapper json) {
+        return once("cognigyCallSteps", () -> new CognigyCallSteps(budget, metrics, json));
     }
 
-    /** An RFC 6749 client-credentials token, cached and refreshed like the login's. */
     @BindToRegistry
-    public AccessTokenProcessor oauth2TokenProcessor(CamelContext context, Settings settings,
-            @BeanInject("jsonMapper") ObjectMapper json, WebhookMetrics metrics) {
-        return once("oauth2TokenProcessor", () -> new AccessTokenProcessor(new CamelTokenClient(context, json, Clock.systemUTC(), metrics,
-                        CognigyClientRoutes.OAUTH2_TOKEN, "access_token", "expires_in"), Clock.systemUTC(),
-                        cognigySettings(settings, json).tokenRefreshMargin()));
+    public Predicate cognigyCallDisabled(Budget budget, WebhookMetrics metrics, @BeanInject("jsonMapper") ObjectMapper json) {
+        return once("cognigyCallDisabled", () -> cognigyCallSteps(budget, metrics, json).disabled());
     }
 
-    /** COGNIGY_RATE_LIMIT: bound only when set (no bean, no route step, no SQL otherwise). */
+    @BindToRegistry
+    public Processor cognigyAttempt(Budget budget, WebhookMetrics metrics, @BeanInject("jsonMapper") ObjectMapper json) {
+        return once("cognigyAttempt", () -> cognigyCallSteps(budget, metrics, json).attempt());
+    }
+
+    @BindToRegistry
+    public Processor cognigyAcknowledged(Budget budget, WebhookMetrics metrics, @BeanInject("jsonMapper") ObjectMapper json) {
+        return once("cognigyAcknowledged", () -> cognigyCallSteps(budget, metrics, json).acknowledged());
+    }
+
+    @BindToRegistry
+    public Processor cognigyAnswer(Budget budget, WebhookMetrics metrics, @BeanInject("jsonMapper") ObjectMapper json) {
+        return once("cognigyAnswer", () -> cognigyCallSteps(budget, metrics, json).answer());
+    }
+
+    /** The token enrich: a bearer token from the login or OAuth2 (each cached), or the API key. */
+    @BindToRegistry
+    public CognigyCredentials cognigyCredentials(CamelContext context, Settings settings,
+            @BeanInject("jsonMapper") ObjectMapper json, WebhookMetrics metrics) {
+        return once("cognigyCredentials", () -> {
+            CognigySettings cognigy = cognigySettings(settings, json);
+            return new CognigyCredentials(
+                    tokens(context, json, metrics, cognigy, LOGIN, "accessToken", "expiresIn"),
+                    tokens(context, json, metrics, cognigy, OAUTH2_TOKEN, "access_token", "expires_in"),
+                    cognigy.apiKeyHeader(), cognigy.apiKey());
+        });
+    }
+
+    private static AccessTokenCache tokens(CamelContext context, ObjectMapper json, WebhookMetrics metrics,
+            CognigySettings cognigy, String route, String tokenField, String expiresField) {
+        return new AccessTokenCache(new CamelTokenClient(context, json, Clock.systemUTC(), metrics, route, tokenField,
+                expiresField), Clock.systemUTC(), cognigy.tokenRefreshMargin());
+    }
+
+    @BindToRegistry
+    public CognigyRetryPolicy cognigyRetryPolicy(CamelContext context, Settings settings,
+            @BeanInject("jsonMapper") ObjectMapper json, WebhookMetrics metrics, Budget budget) {
+        return once("cognigyRetryPolicy",
+                () -> new CognigyRetryPolicy(budget, cognigyCredentials(context, settings, json, metrics)));
+    }
+
+    /** One WARN line per retry, naming the command, the session and what failed (never the URL). */
+    @BindToRegistry
+    public Processor cognigyRetryLog(CamelContext context, Settings settings, @BeanInject("jsonMapper") ObjectMapper json,
+            WebhookMetrics metrics, Budget budget) {
+        return once("cognigyRetryLog", () -> cognigyRetryPolicy(context, settings, json, metrics, budget)::logRetry);
+    }
+
+    @BindToRegistry
+    public Processor cognigyTokenRefresh(CamelContext context, Settings settings, @BeanInject("jsonMapper") ObjectMapper json,
+            WebhookMetrics metrics, Budget budget) {
+        return once("cognigyTokenRefresh", () -> cognigyRetryPolicy(context, settings, json, metrics, budget)::refreshToken);
+    }
+
+    /** COGNIGY_RATE_LIMIT: bound only when set. */
     @BindToRegistry
     public CognigyRateLimiter cognigyRateLimiter(Settings settings, Registry registry, Budget budget, WebhookMetrics metrics,
             @BeanInject("sharedPrefix") String prefix) {
         return once("cognigyRateLimiter", () -> RateLimitSettings.from(settings).map(limit -> new CognigyRateLimiter(limit,
-                        registry.lookupByNameAndType("webhooksDataSource", DataSource.class), prefix, budget, metrics)).orElse(null));
+                registry.lookupByNameAndType("webhooksDataSource", DataSource.class), prefix, budget, metrics)).orElse(null));
+    }
+
+    /** A token of the egress limit at the call's priority; nothing to do (no SQL) unless COGNIGY_RATE_LIMIT is set. */
+    @BindToRegistry
+    public Processor cognigyRateLimit(Settings settings, Registry registry, Budget budget, WebhookMetrics metrics,
+            @BeanInject("sharedPrefix") String prefix) {
+        return once("cognigyRateLimit", () -> {
+            CognigyRateLimiter limiter = cognigyRateLimiter(settings, registry, budget, metrics, prefix);
+            return limiter == null ? exchange -> { }
+                    : exchange -> limiter.acquire(exchange, exchange.getProperty(CognigyCall.PROPERTY, CognigyCall.class).priority());
+        });
+    }
+
+    /** A token of the egress limit for a login, at normal priority. */
+    @BindToRegistry
+    public Processor cognigyRateLimitLogin(Settings settings, Registry registry, Budget budget, WebhookMetrics metrics,
+            @BeanInject("sharedPrefix") String prefix) {
+        return once("cognigyRateLimitLogin", () -> {
+            CognigyRateLimiter limiter = cognigyRateLimiter(settings, registry, budget, metrics, prefix);
+            return limiter == null ? exchange -> { } : limiter::acquireForLogin;
+        });
+    }
+
+    /** The login's {"clientId","clientSecret"}, made once from the settings. */
+    @BindToRegistry
+    public Expression cognigyLoginBody(Settings settings, @BeanInject("jsonMapper") ObjectMapper json) {
+        return once("cognigyLoginBody", () -> {
+            CognigySettings cognigy = cognigySettings(settings, json);
+            return ExpressionBuilder.constantExpression(json.createObjectNode()
+                    .put("clientId", cognigy.clientId()).put("clientSecret", cognigy.clientSecret()).toString());
+        });
+    }
+
+    /** The OAuth2 client-credentials form (empty when no command uses oauth2). */
+    @BindToRegistry
+    public Expression cognigyOAuth2Form(Settings settings, @BeanInject("jsonMapper") ObjectMapper json) {
+        return once("cognigyOAuth2Form", () -> ExpressionBuilder.constantExpression(
+                cognigySettings(settings, json).oauth2().map(CognigySettings.OAuth2::form).orElse("")));
+    }
+
+    /** The OAuth2 token endpoint: a path under the base URL, or a full URL. */
+    @BindToRegistry
+    public Processor cognigyOAuth2Target(Settings settings, @BeanInject("jsonMapper") ObjectMapper json) {
+        return once("cognigyOAuth2Target", () -> {
+            String target = cognigySettings(settings, json).oauth2().map(CognigySettings.OAuth2::tokenUrl).orElse("/");
+            String header = target.startsWith("/") ? Exchange.HTTP_PATH : Exchange.HTTP_URI;
+            return exchange -> exchange.getMessage().setHeader(header, target);
+        });
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.acme.voicewebhooks.cognigy;
 
+import org.acme.voicewebhooks.cognigy.ratelimit.CognigyRateLimiter;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.acme.voicewebhooks.settings.InvalidSettingException;
 import org.acme.voicewebhooks.settings.Settings;
 import org.acme.voicewebhooks.webhook.WebhookException;
-import org.apache.camel.Exchange;
 import org.apache.camel.component.http.HttpMethods;
 
 /**
@@ -100,30 +101,36 @@ public final class CognigyCommand {
         return enabled;
     }
 
-    public String name() {
-        return name;
-    }
-
     public Auth auth() {
         return auth;
     }
 
+    public Set<Integer> successStatuses() {
+        return successStatuses;
+    }
+
+    public boolean retryAmbiguous() {
+        return retryAmbiguous;
+    }
+
     /**
-     * Sets what {@link CognigyClientRoutes#CALL} needs for this command and these values; a value the templates need
-     * but the webhook did not carry is refused with {@code missingStatus}, naming the field.
+     * The call of this command for a webhook's event and these values; a value the templates need but the webhook did
+     * not carry is refused with {@code missingStatus}, naming the field.
      */
-    public void prepare(Exchange exchange, Map<String, Object> values, int missingStatus) {
+    public CognigyCall call(WebhookEvent event, Map<String, Object> values, String deliveryKey, int missingStatus) {
+        String command = "cognigy-" + name;
+        if (!enabled) {
+            return new CognigyCall(command, false, method, "", "", auth, successStatuses, retryAmbiguous, "",
+                    CognigyRateLimiter.priorityOf(command), event.sessionId(), event.logId(), event.urlToken());
+        }
         for (String placeholder : placeholders) {
             if (values.get(placeholder) == null) {
                 throw new WebhookException(missingStatus, (missingStatus == 422 ? "Invalid payload: " : "")
                         + placeholder + " is required by the " + name + " command");
             }
         }
-        exchange.setProperty(CognigyClientRoutes.PATH, url.expand(values));
-        exchange.setProperty(CognigyClientRoutes.METHOD, method);
-        exchange.setProperty(CognigyClientRoutes.AUTH, auth);
-        exchange.setProperty(CognigyClientRoutes.SUCCESS, successStatuses);
-        exchange.setProperty(CognigyClientRoutes.RETRY_AMBIGUOUS, retryAmbiguous);
-        exchange.getMessage().setBody(body.render(values));
+        return new CognigyCall(command, true, method, url.expand(values), body.render(values), auth, successStatuses,
+                retryAmbiguous, CognigyCall.idempotencyKey(deliveryKey, command), CognigyRateLimiter.priorityOf(command),
+                event.sessionId(), event.logId(), event.urlToken());
     }
 }

@@ -36,6 +36,16 @@ public record CognigySettings(
     public record Retry(int maxRetries, long initialDelayMs, double multiplier, long maxDelayMs, long minAttemptMs) {
     }
 
+    /** The command a call of this name is of (cognigy-abort-tts, cognigy-reset-state, cognigy-clarify), or null. */
+    public CognigyCommand command(String call) {
+        return call == null ? null : switch (call) {
+            case "cognigy-abort-tts" -> abortTts;
+            case "cognigy-reset-state" -> resetState;
+            case "cognigy-clarify" -> clarify;
+            default -> null;
+        };
+    }
+
     public static CognigySettings from(Settings s, ObjectMapper json) {
         CognigyCommand abortTts = CognigyCommand.from(s, json, "abort-tts");
         CognigyCommand resetState = CognigyCommand.from(s, json, "reset-state");

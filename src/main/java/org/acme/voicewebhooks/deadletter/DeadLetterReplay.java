@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -27,9 +28,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.GetResponse;
-import org.acme.voicewebhooks.cognigy.CognigyClientRoutes;
-import org.acme.voicewebhooks.cognigy.CognigyCommand;
-import org.acme.voicewebhooks.cognigy.CognigyRedelivery;
+import org.acme.voicewebhooks.cognigy.CognigyCall;
+import org.acme.voicewebhooks.cognigy.CognigyRetryPolicy;
 import org.acme.voicewebhooks.webhook.LogSafe;
 import org.acme.voicewebhooks.webhook.RawBody;
 import org.acme.voicewebhooks.webhook.WebhookException;
@@ -76,6 +76,8 @@ public final class DeadLetterReplay extends ServiceSupport {
     private final String instanceName;
     private final Clock clock;
     private final Supplier<DeadLetterQueue> queue;
+    /** The call of an entry, under the rules it kept. */
+    private final Function<JsonNode, CognigyCall> replayCall;
     private final int maxAttempts;
 
     /**
@@ -83,7 +85,9 @@ public final class DeadLetterReplay extends ServiceSupport {
      * {@code maxAttempts} times is parked.
      */
     public DeadLetterReplay(ObjectMapper json, Path dir, Duration maxAge, Supplier<IdempotentRepository> ledgerFactory,
-            String instanceName, Clock clock, Supplier<DeadLetterQueue> queue, int maxAttempts) {
+            String instanceName, Clock clock, Supplier<DeadLetterQueue> queue, int maxAttempts,
+            Function<JsonNode, CognigyCall> replayCall) {
+        this.replayCall = replayCall;
         this.queue = queue;
         this.maxAttempts = maxAttempts;
         this.json = json;
@@ -218,30 +222,20 @@ public final class DeadLetterReplay extends ServiceSupport {
     }
 
     private void send(ProducerTemplate template, JsonNode entry, ObjectNode outcome) {
-        Exchange result = template.send(CognigyClientRoutes.REPLAY_CALL, exchange -> {
-            exchange.setProperty(CognigyClientRoutes.PATH, entry.path("path").asText());
-            exchange.setProperty(CognigyClientRoutes.COMMAND, entry.path("command").asText(null));
-            exchange.setProperty(CognigyClientRoutes.IDEMPOTENCY_KEY, entry.path("idempotencyKey").asText(null));
-            exchange.setProperty(CognigyClientRoutes.METHOD, entry.path("method").asText("POST"));
-            exchange.setProperty(CognigyClientRoutes.AUTH, authOf(entry.path("auth").asText("login-token")));
-            exchange.getMessage().setBody(entry.path("body").toString());
-        });
+        // the same call route as a webhook's: failures come back as exceptions, nothing is dead-lettered again
+        Exchange result = template.send("direct:cognigy-call",
+                exchange -> exchange.setProperty(CognigyCall.PROPERTY, replayCall.apply(entry)));
         Exception failure = result.getException();
         if (failure == null) {
             outcome.put("outcome", "acknowledged");
         } else {
-            outcome.put("outcome", "failed").put("error", CognigyRedelivery.describe(failure));
+            outcome.put("outcome", "failed").put("error", CognigyRetryPolicy.describe(failure));
             if (failure instanceof HttpOperationFailedException http) {
                 outcome.put("lastStatus", http.getStatusCode());
             }
         }
     }
 
-    /** The auth mode of an entry; "bearer" is what older entries said for a login token. */
-    private static CognigyCommand.Auth authOf(String auth) {
-        return auth.equals("bearer") ? CognigyCommand.Auth.LOGIN_TOKEN
-                : CognigyCommand.Auth.valueOf(auth.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
-    }
 
     private synchronized IdempotentRepository ledger() {
         if (ledger == null) {

@@ -12,6 +12,10 @@ import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
+import org.apache.camel.component.file.GenericFileFilter;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
@@ -40,6 +44,54 @@ public class RecordsBeans extends BeansSupport {
                         settings.number("rabbitmq.confirm-timeout-ms", 10, 60_000), metrics)
                     : null;
         });
+    }
+
+    /** The record, batch, write and erase steps of routes/acoustic-records.camel.yaml. */
+    @BindToRegistry
+    public AcousticRecordSteps acousticRecordSteps(Settings settings, Registry registry, WebhookMetrics metrics,
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("sharedPrefix") String prefix) {
+        return once("acousticRecordSteps", () -> {
+            AcousticSettings acoustic = acousticSettings(settings);
+            AcousticRecords records = acousticRecords(settings, json);
+            return new AcousticRecordSteps(acoustic, records, new AcousticRecordWriter(acoustic.dir(), records, metrics),
+                    acousticStream(settings, registry, metrics, prefix), Clock.systemUTC());
+        });
+    }
+
+    @BindToRegistry
+    public Processor acousticRecordLine(Settings settings, Registry registry, WebhookMetrics metrics,
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("sharedPrefix") String prefix) {
+        return once("acousticRecordLine", () -> acousticRecordSteps(settings, registry, metrics, json, prefix).line());
+    }
+
+    @BindToRegistry
+    public AggregationStrategy acousticBatch(Settings settings, Registry registry, WebhookMetrics metrics,
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("sharedPrefix") String prefix) {
+        return once("acousticBatch", () -> acousticRecordSteps(settings, registry, metrics, json, prefix).batch());
+    }
+
+    @BindToRegistry
+    public Predicate acousticBatchFull(Settings settings, Registry registry, WebhookMetrics metrics,
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("sharedPrefix") String prefix) {
+        return once("acousticBatchFull", () -> acousticRecordSteps(settings, registry, metrics, json, prefix).batchFull());
+    }
+
+    @BindToRegistry
+    public Processor acousticBatchWriter(Settings settings, Registry registry, WebhookMetrics metrics,
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("sharedPrefix") String prefix) {
+        return once("acousticBatchWriter", () -> acousticRecordSteps(settings, registry, metrics, json, prefix).write());
+    }
+
+    @BindToRegistry
+    public Processor acousticRecordEraser(Settings settings, Registry registry, WebhookMetrics metrics,
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("sharedPrefix") String prefix) {
+        return once("acousticRecordEraser", () -> acousticRecordSteps(settings, registry, metrics, json, prefix).erase());
+    }
+
+    @BindToRegistry
+    public GenericFileFilter<Object> acousticRetentionFilter(Settings settings, Registry registry, WebhookMetrics metrics,
+            @BeanInject("jsonMapper") ObjectMapper json, @BeanInject("sharedPrefix") String prefix) {
+        return once("acousticRetentionFilter", () -> acousticRecordSteps(settings, registry, metrics, json, prefix).retention());
     }
 
     /** A HealthCheck bean joins readiness: the stream is down while RabbitMQ refuses the URL's vhost. */

@@ -80,10 +80,39 @@ public class WebhookBeans extends BeansSupport {
         return once("asrCallerAuth", () -> CallerAuthProcessor.from(settings, "asr", Clock.systemUTC()));
     }
 
-    /** X-Admin-Key of the admin endpoints; bound only when ADMIN_API_KEY is set (else there is no admin endpoint). */
+    /** X-Admin-Key of the admin endpoints; without ADMIN_API_KEY there is no admin endpoint: 404. */
     @BindToRegistry
-    public ApiKeyProcessor adminApiKey(Settings settings) {
-        return once("adminApiKey", () -> settings.optional("admin.api-key").map(key -> new ApiKeyProcessor("X-Admin-Key", key)).orElse(null));
+    public Processor adminApiKey(Settings settings) {
+        return once("adminApiKey", () -> settings.optional("admin.api-key")
+                .<Processor>map(key -> new ApiKeyProcessor("X-Admin-Key", key))
+                .orElse(exchange -> {
+                    throw new WebhookException(404, "Not found");
+                }));
+    }
+
+    /** A barge-in's failure: {@code 422 {"error":"Invalid payload: …"}} for a payload, else as for any webhook. */
+    @BindToRegistry
+    public FailureAnswerProcessor bargeInFailureAnswer(Settings settings) {
+        return once("bargeInFailureAnswer",
+                () -> new FailureAnswerProcessor(jsonMapper(), PayloadProblems::bargeIn, budget(settings)));
+    }
+
+    /** An utterance's failure: the reference's 400 texts for a payload, else as for any webhook. */
+    @BindToRegistry
+    public FailureAnswerProcessor asrFailureAnswer(Settings settings) {
+        return once("asrFailureAnswer", () -> new FailureAnswerProcessor(jsonMapper(), PayloadProblems::asr, budget(settings)));
+    }
+
+    /** An admin call's failure: the status it names. */
+    @BindToRegistry
+    public FailureAnswerProcessor adminFailureAnswer(Settings settings) {
+        return once("adminFailureAnswer", () -> new FailureAnswerProcessor(jsonMapper(), PayloadAnswers.NONE, budget(settings)));
+    }
+
+    /** A command given up: its failure is the answer unless an earlier command failed first. */
+    @BindToRegistry
+    public Processor rememberCommandFailure(Settings settings) {
+        return once("rememberCommandFailure", () -> commandFailures(settings)::failed);
     }
 
     @BindToRegistry

@@ -18,18 +18,18 @@ class AmbiguousFailureTest {
 
     @Test
     void failuresAfterTheRequestMayHaveReachedCognigyAreAmbiguous() {
-        assertThat(CognigyRedelivery.ambiguous(new SocketTimeoutException("Read timed out"))).isTrue();
-        assertThat(CognigyRedelivery.ambiguous(new SocketException("Connection reset"))).isTrue();
-        assertThat(CognigyRedelivery.ambiguous(new NoHttpResponseException("failed to respond"))).isTrue();
-        assertThat(CognigyRedelivery.ambiguous(new ConnectionClosedException("premature end"))).isTrue();
+        assertThat(CognigyRetryPolicy.ambiguous(new SocketTimeoutException("Read timed out"))).isTrue();
+        assertThat(CognigyRetryPolicy.ambiguous(new SocketException("Connection reset"))).isTrue();
+        assertThat(CognigyRetryPolicy.ambiguous(new NoHttpResponseException("failed to respond"))).isTrue();
+        assertThat(CognigyRetryPolicy.ambiguous(new ConnectionClosedException("premature end"))).isTrue();
     }
 
     @Test
     void failuresToConnectAreNot() {
-        assertThat(CognigyRedelivery.ambiguous(new ConnectException("refused"))).isFalse();
-        assertThat(CognigyRedelivery.ambiguous(new HttpHostConnectException("refused"))).isFalse();
-        assertThat(CognigyRedelivery.ambiguous(new ConnectTimeoutException("connect timed out"))).isFalse();
-        assertThat(CognigyRedelivery.ambiguous(new UnknownHostException("no such host"))).isFalse();
-        assertThat(CognigyRedelivery.ambiguous((IOException) new javax.net.ssl.SSLHandshakeException("bad cert"))).isFalse();
+        assertThat(CognigyRetryPolicy.ambiguous(new ConnectException("refused"))).isFalse();
+        assertThat(CognigyRetryPolicy.ambiguous(new HttpHostConnectException("refused"))).isFalse();
+        assertThat(CognigyRetryPolicy.ambiguous(new ConnectTimeoutException("connect timed out"))).isFalse();
+        assertThat(CognigyRetryPolicy.ambiguous(new UnknownHostException("no such host"))).isFalse();
+        assertThat(CognigyRetryPolicy.ambiguous((IOException) new javax.net.ssl.SSLHandshakeException("bad cert"))).isFalse();
     }
 }

@@ -26,8 +26,6 @@ public final class CognigyRateLimiter extends ServiceSupport {
     /** Who asks: the share of the bucket it must leave to the others. */
     public enum Priority { URGENT, NORMAL, REPLAY }
 
-    /** The priority of the call being made (a {@link Priority}); normal when not set. */
-    public static final String PRIORITY = "cognigyRatePriority";
     private static final Set<String> URGENT_COMMANDS = Set.of("cognigy-abort-tts", "cognigy-clarify");
     private static final Logger LOG = LoggerFactory.getLogger("cognigy-rate-limit");
 
@@ -74,18 +72,13 @@ public final class CognigyRateLimiter extends ServiceSupport {
         return command != null && URGENT_COMMANDS.contains(command) ? Priority.URGENT : Priority.NORMAL;
     }
 
-    /** For a command's attempt, at the priority its call carries. */
-    public void acquireForCommand(Exchange exchange) {
-        acquire(exchange, exchange.getProperty(PRIORITY, Priority.NORMAL, Priority.class));
-    }
-
     /** For a login (or OAuth2 token request): normal priority, within the budget of the attempt that needs it. */
     public void acquireForLogin(Exchange exchange) {
         acquire(exchange, Priority.NORMAL);
     }
 
     /** Takes a token, waiting for one while the budget allows, or throws {@link RateLimitedException}. */
-    void acquire(Exchange exchange, Priority priority) {
+    public void acquire(Exchange exchange, Priority priority) {
         boolean waited = false;
         while (true) {
             TokenBucket.Take take = take(priority);

@@ -16,25 +16,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
 
-class AccessTokenProcessorTest {
+class AccessTokenCacheTest {
 
-    private final CamelContext camel = new DefaultCamelContext();
     private final MutableClock clock = new MutableClock();
     private final AtomicInteger logins = new AtomicInteger();
-    private final AccessTokenProcessor tokens = new AccessTokenProcessor(
+    private final AccessTokenCache tokens = new AccessTokenCache(
             () -> new AccessToken("t-" + logins.incrementAndGet(), clock.instant().plusSeconds(3600)),
             clock, Duration.ofSeconds(30));
 
     private String bearer() {
-        Exchange exchange = new DefaultExchange(camel);
-        tokens.process(exchange);
-        return exchange.getMessage().getHeader("Authorization", String.class);
+        return "Bearer " + tokens.current().value();
     }
 
     @Test
@@ -49,15 +42,13 @@ class AccessTokenProcessorTest {
 
     @Test
     void refreshDropsOnlyTheTokenThatFailed() {
-        Exchange stale = new DefaultExchange(camel);
-        tokens.process(stale);
-        Exchange late = new DefaultExchange(camel);
-        tokens.process(late);
+        String stale = tokens.current().value();
+        String late = tokens.current().value();
 
-        tokens.refresh(stale);
+        tokens.invalidate(stale);
         assertThat(bearer()).isEqualTo("Bearer t-2");
         // another request that had also sent t-1 must not throw away the fresh t-2
-        tokens.refresh(late);
+        tokens.invalidate(late);
         assertThat(bearer()).isEqualTo("Bearer t-2");
         assertThat(logins).hasValue(2);
     }
@@ -67,7 +58,7 @@ class AccessTokenProcessorTest {
         CountDownLatch loginStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger slowLogins = new AtomicInteger();
-        AccessTokenProcessor slow = new AccessTokenProcessor(() -> {
+        AccessTokenCache slow = new AccessTokenCache(() -> {
             slowLogins.incrementAndGet();
             loginStarted.countDown();
             await(release);
