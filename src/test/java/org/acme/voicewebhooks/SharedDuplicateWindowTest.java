@@ -202,7 +202,7 @@ class SharedDuplicateWindowTest {
             int clarifications = cognigy.findAll(postRequestedFor(urlEqualTo(MESSAGES))).size();
             long asrRecords = records("sess_41c2");
             System.out.printf("two instances, %d copies each: stops=%d resets=%d clarifications=%d asrRecords=%d "
-                    + "bargeInAnswers=%s asrAnswers=%s%n", COPIES, stops, resets, clarifications, asrRecords,
+                    + "bargeInAnswers=%s asrDecisions=%s%n", COPIES, stops, resets, clarifications, asrRecords,
                     summary(answers.get("bargeIn")), summary(answers.get("asr")));
             assertThat(stops).isEqualTo(1);
             assertThat(resets).isEqualTo(1);

@@ -45,38 +45,38 @@ public class AsrBeans extends BeansSupport {
     }
 
     @BindToRegistry
-    public AsrAnswers asrAnswers(Settings settings, CamelContext context) {
-        return once("asrAnswers", () -> new AsrAnswers(context.getRegistry().lookupByNameAndType("jsonMapper", ObjectMapper.class),
+    public AsrDecisions asrDecisions(Settings settings, CamelContext context) {
+        return once("asrDecisions", () -> new AsrDecisions(context.getRegistry().lookupByNameAndType("jsonMapper", ObjectMapper.class),
                         asrSettings(settings, context), clarificationGuard(settings, context), metrics(context)));
     }
 
     /** No asr.confidence and asr.missing-confidence is reject. */
     @BindToRegistry
     public Predicate asrConfidenceRefused(Settings settings, CamelContext context) {
-        return once("asrConfidenceRefused", () -> asrAnswers(settings, context).confidenceRefused());
+        return once("asrConfidenceRefused", () -> asrDecisions(settings, context).confidenceRefused());
     }
 
     /** Below the node's, else the flow's, else the default threshold; the shadow threshold only recorded. */
     @BindToRegistry
     public Expression asrDecision(Settings settings, CamelContext context) {
-        return once("asrDecision", () -> asrAnswers(settings, context).decision());
+        return once("asrDecision", () -> asrDecisions(settings, context).decision());
     }
 
     @BindToRegistry
     public Predicate asrBelowThreshold(Settings settings, CamelContext context) {
-        return once("asrBelowThreshold", () -> asrAnswers(settings, context).belowThreshold());
+        return once("asrBelowThreshold", () -> asrDecisions(settings, context).belowThreshold());
     }
 
     /** Below the threshold, but the session had asr.max-clarifications within the window. */
     @BindToRegistry
     public Predicate asrLoopGuardReached(Settings settings, CamelContext context) {
-        return once("asrLoopGuardReached", () -> asrAnswers(settings, context).loopGuardReached());
+        return once("asrLoopGuardReached", () -> asrDecisions(settings, context).loopGuardReached());
     }
 
     /** Counts a clarification Cognigy acknowledged in its session's window. */
     @BindToRegistry
     public Processor asrCountClarification(Settings settings, CamelContext context) {
-        return once("asrCountClarification", () -> asrAnswers(settings, context).countClarification());
+        return once("asrCountClarification", () -> asrDecisions(settings, context).countClarification());
     }
 
     /** The clarification's call (cognigy.command.clarify) for this utterance (400 when a template needs a missing field). */
@@ -90,12 +90,12 @@ public class AsrBeans extends BeansSupport {
 
     @BindToRegistry
     public Expression asrEscalation(Settings settings, CamelContext context) {
-        return once("asrEscalation", () -> asrAnswers(settings, context).escalation());
+        return once("asrEscalation", () -> asrDecisions(settings, context).escalation());
     }
 
     @BindToRegistry
     public Expression asrNextNode(Settings settings, CamelContext context) {
-        return once("asrNextNode", () -> asrAnswers(settings, context).nextNode());
+        return once("asrNextNode", () -> asrDecisions(settings, context).nextNode());
     }
 
     private static WebhookMetrics metrics(CamelContext context) {

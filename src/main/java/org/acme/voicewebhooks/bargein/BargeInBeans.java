@@ -7,6 +7,8 @@ import org.apache.camel.Configuration;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
+import org.apache.camel.support.builder.ExpressionBuilder;
+import org.acme.voicewebhooks.webhook.WebhookEvent;
 import org.acme.voicewebhooks.cognigy.CognigyCall;
 import org.acme.voicewebhooks.cognigy.CognigySettings;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
@@ -63,6 +65,7 @@ public class BargeInBeans extends BeansSupport {
     /** The same barge-in is the same session and timestamp. */
     @BindToRegistry
     public Expression bargeInDuplicateKey() {
-        return once("bargeInDuplicateKey", () -> BargeInAnswers.duplicateKey());
+        return once("bargeInDuplicateKey", () -> ExpressionBuilder.exchangeExpression(
+                exchange -> exchange.getProperty(WebhookEvent.PROPERTY, BargeInEvent.class).deliveryKey()));
     }
 }

@@ -26,4 +26,9 @@ public record BargeInEvent(
     public String logId() {
         return LogSafe.quote(sessionId);
     }
+
+    /** The delivery's key for the duplicate window: the same barge-in is the same session and timestamp. */
+    public String deliveryKey() {
+        return "barge-in:" + sessionId + ":" + timestamp;
+    }
 }

@@ -48,7 +48,7 @@ public final class CognigyCallSteps {
             }
             Budget.onThread(budget.deadline(exchange), call.command(), call.sessionLogId());
             Map<String, Object> headers = exchange.getMessage().getHeaders();
-            // the enum, as a String header costs a slow type-converter lookup on every call
+            // the enum itself, so camel-http takes it as it is
             headers.put(Exchange.HTTP_METHOD, HttpMethods.valueOf(call.method()));
             headers.put(call.target().startsWith("/") ? Exchange.HTTP_PATH : Exchange.HTTP_URI, call.target());
             headers.put(Exchange.CONTENT_TYPE, "application/json");

@@ -19,12 +19,12 @@ public final class FailureAnswerProcessor implements Processor {
     }
 
     private final ObjectMapper json;
-    private final PayloadAnswers payloadAnswers;
+    private final PayloadErrors payloadErrors;
     private final Budget budget;
 
-    public FailureAnswerProcessor(ObjectMapper json, PayloadAnswers payloadAnswers, Budget budget) {
+    public FailureAnswerProcessor(ObjectMapper json, PayloadErrors payloadErrors, Budget budget) {
         this.json = json;
-        this.payloadAnswers = payloadAnswers;
+        this.payloadErrors = payloadErrors;
         this.budget = budget;
     }
 
@@ -36,7 +36,7 @@ public final class FailureAnswerProcessor implements Processor {
     /** The answer for the failure just caught: a running-out-of-time failure says so when the budget is spent. */
     public Answer answerFor(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        Answer answer = answer(failure, payloadAnswers);
+        Answer answer = answer(failure, payloadErrors);
         if (answer.status() == 502 && budget.spent(exchange) && outOfTime(failure)) {
             answer = new Answer(502, new BudgetSpentException(budget.budgetMs()).getMessage());
         }
@@ -68,11 +68,11 @@ public final class FailureAnswerProcessor implements Processor {
                 || failure != null && failure.getCause() instanceof IOException;
     }
 
-    static Answer answer(Throwable failure, PayloadAnswers payloadAnswers) {
+    static Answer answer(Throwable failure, PayloadErrors payloadErrors) {
         if (failure instanceof WebhookException refused) {
             return new Answer(refused.status(), refused.getMessage());
         }
-        Answer payloadProblem = payloadAnswers.answer(failure);
+        Answer payloadProblem = payloadErrors.answer(failure);
         if (payloadProblem != null) {
             return payloadProblem;
         }

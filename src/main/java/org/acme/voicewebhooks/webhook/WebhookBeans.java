@@ -106,7 +106,7 @@ public class WebhookBeans extends BeansSupport {
     /** An admin call's failure: the status it names. */
     @BindToRegistry
     public FailureAnswerProcessor adminFailureAnswer(Settings settings) {
-        return once("adminFailureAnswer", () -> new FailureAnswerProcessor(jsonMapper(), PayloadAnswers.NONE, budget(settings)));
+        return once("adminFailureAnswer", () -> new FailureAnswerProcessor(jsonMapper(), PayloadErrors.NONE, budget(settings)));
     }
 
     /** A command given up: its failure is the answer unless an earlier command failed first. */
@@ -117,7 +117,7 @@ public class WebhookBeans extends BeansSupport {
 
     @BindToRegistry
     public CommandFailures commandFailures(Settings settings) {
-        return once("commandFailures", () -> new CommandFailures(new FailureAnswerProcessor(jsonMapper(), PayloadAnswers.NONE, budget(settings))));
+        return once("commandFailures", () -> new CommandFailures(new FailureAnswerProcessor(jsonMapper(), PayloadErrors.NONE, budget(settings))));
     }
 
     /** A command of this webhook was dead-lettered instead of acknowledged. */

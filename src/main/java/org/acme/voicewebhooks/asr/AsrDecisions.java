@@ -10,10 +10,10 @@ import org.apache.camel.Processor;
 import org.apache.camel.support.builder.ExpressionBuilder;
 
 /**
- * The ASR webhook's decisions and answers, as plain Java expressions the route refers to by name: a reflective bean call
- * or a simple-language comparison cost a measurable share of each request (see bench/RESULTS.md).
+ * The ASR webhook's decisions, as Java expressions and predicates the route refers to by name: the threshold, the
+ * loop guard, the escalation and the next node.
  */
-public final class AsrAnswers {
+public final class AsrDecisions {
 
     private final ObjectMapper json;
     private final AsrSettings settings;
@@ -21,7 +21,7 @@ public final class AsrAnswers {
     private final WebhookMetrics metrics;
     private final String escalation;
 
-    public AsrAnswers(ObjectMapper json, AsrSettings settings, ClarificationGuard guard, WebhookMetrics metrics) {
+    public AsrDecisions(ObjectMapper json, AsrSettings settings, ClarificationGuard guard, WebhookMetrics metrics) {
         this.json = json;
         this.settings = settings;
         this.guard = guard;

@@ -2,10 +2,10 @@ package org.acme.voicewebhooks.webhook;
 
 /** A webhook's own answer to a payload it cannot accept; null when the failure is not about the payload. */
 @FunctionalInterface
-public interface PayloadAnswers {
+public interface PayloadErrors {
 
     FailureAnswerProcessor.Answer answer(Throwable failure);
 
     /** For the Cognigy calls, where every payload has already been accepted. */
-    PayloadAnswers NONE = failure -> null;
+    PayloadErrors NONE = failure -> null;
 }
