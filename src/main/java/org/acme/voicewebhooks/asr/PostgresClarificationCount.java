@@ -64,10 +64,6 @@ public final class PostgresClarificationCount {
         this.expiredSql = "DELETE FROM " + table + " WHERE window_ends < now()";
     }
 
-    public String table() {
-        return table;
-    }
-
     /** Whether the session had {@code max} clarifications within its window. */
     public Limit limit(String sessionId, int max) {
         if (!shared.mayTry()) {

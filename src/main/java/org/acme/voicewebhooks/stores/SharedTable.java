@@ -53,10 +53,6 @@ public final class SharedTable {
         this.failures = failures;
     }
 
-    public String name() {
-        return name;
-    }
-
     /** Whether this call may use the database: always, but during an outage only once per retry interval. */
     public boolean mayTry() {
         if (!down.get()) {
