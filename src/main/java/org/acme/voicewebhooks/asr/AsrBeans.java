@@ -4,14 +4,10 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
-import org.acme.voicewebhooks.settings.Settings;
 import org.acme.voicewebhooks.webhook.ApiKeyProcessor;
-import org.apache.camel.BeanInject;
 import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
@@ -26,79 +22,82 @@ import org.acme.voicewebhooks.webhook.WebhookEvent;
 public class AsrBeans extends BeansSupport {
 
     @BindToRegistry
-    public AsrSettings asrSettings(Settings settings, CamelContext context) {
-        return once("asrSettings", () -> AsrSettings.from(settings, context.getPropertiesComponent()));
+    public AsrSettings asrSettings() {
+        return once("asrSettings", () -> AsrSettings.from(settings(), getCamelContext().getPropertiesComponent()));
     }
 
     /** The key callers must send as X-Cognigy-API-Key, compared in constant time. */
     @BindToRegistry
-    public ApiKeyProcessor asrApiKey(Settings settings, CamelContext context) {
-        return once("asrApiKey", () -> new ApiKeyProcessor("X-Cognigy-API-Key", asrSettings(settings, context).webhookApiKey()));
+    public ApiKeyProcessor asrApiKey() {
+        return once("asrApiKey", () -> new ApiKeyProcessor("X-Cognigy-API-Key", asrSettings().webhookApiKey()));
     }
 
     /** DUPLICATES_STORE=postgres: the count is shared in {@code <prefix>_clarifications}. */
     @BindToRegistry
-    public ClarificationGuard clarificationGuard(Settings settings, CamelContext context) {
-        return once("clarificationGuard", () -> ClarificationGuard.from(settings, asrSettings(settings, context),
-                        Optional.ofNullable(context.getRegistry().lookupByNameAndType("webhooksDataSource", DataSource.class)),
-                        context.getRegistry().lookupByNameAndType("sharedPrefix", String.class), metrics(context)));
+    public ClarificationGuard clarificationGuard() {
+        return once("clarificationGuard", () -> ClarificationGuard.from(settings(), asrSettings(),
+                        Optional.ofNullable(bean("webhooksDataSource", DataSource.class)),
+                        sharedPrefix(), metrics()));
     }
 
     @BindToRegistry
-    public AsrDecisions asrDecisions(Settings settings, CamelContext context) {
-        return once("asrDecisions", () -> new AsrDecisions(context.getRegistry().lookupByNameAndType("jsonMapper", ObjectMapper.class),
-                        asrSettings(settings, context), clarificationGuard(settings, context), metrics(context)));
+    public AsrDecisions asrDecisions() {
+        return once("asrDecisions", () -> new AsrDecisions(json(),
+                        asrSettings(), clarificationGuard(), metrics()));
     }
 
     /** No asr.confidence and asr.missing-confidence is reject. */
     @BindToRegistry
-    public Predicate asrConfidenceRefused(Settings settings, CamelContext context) {
-        return once("asrConfidenceRefused", () -> asrDecisions(settings, context).confidenceRefused());
+    public Predicate asrConfidenceRefused() {
+        return once("asrConfidenceRefused", () -> asrDecisions().confidenceRefused());
     }
 
     /** Below the node's, else the flow's, else the default threshold; the shadow threshold only recorded. */
     @BindToRegistry
-    public Expression asrDecision(Settings settings, CamelContext context) {
-        return once("asrDecision", () -> asrDecisions(settings, context).decision());
+    public Expression asrDecision() {
+        return once("asrDecision", () -> asrDecisions().decision());
     }
 
     @BindToRegistry
-    public Predicate asrBelowThreshold(Settings settings, CamelContext context) {
-        return once("asrBelowThreshold", () -> asrDecisions(settings, context).belowThreshold());
+    public Predicate asrBelowThreshold() {
+        return once("asrBelowThreshold", () -> asrDecisions().belowThreshold());
     }
 
     /** Below the threshold, but the session had asr.max-clarifications within the window. */
     @BindToRegistry
-    public Predicate asrLoopGuardReached(Settings settings, CamelContext context) {
-        return once("asrLoopGuardReached", () -> asrDecisions(settings, context).loopGuardReached());
+    public Predicate asrLoopGuardReached() {
+        return once("asrLoopGuardReached", () -> asrDecisions().loopGuardReached());
     }
 
     /** Counts a clarification Cognigy acknowledged in its session's window. */
     @BindToRegistry
-    public Processor asrCountClarification(Settings settings, CamelContext context) {
-        return once("asrCountClarification", () -> asrDecisions(settings, context).countClarification());
+    public Processor asrCountClarification() {
+        return once("asrCountClarification", () -> asrDecisions().countClarification());
     }
 
     /** The clarification's call (cognigy.command.clarify) for this utterance (400 when a template needs a missing field). */
     @BindToRegistry
-    public Expression clarifyCall(CognigySettings cognigy) {
-        return once("clarifyCall", () -> ExpressionBuilder.exchangeExpression(exchange -> {
-            AsrEvent event = exchange.getProperty(WebhookEvent.PROPERTY, AsrEvent.class);
-            return cognigy.clarify().call(event, event.templateValues(), exchange.getProperty(DuplicateGuard.KEY, String.class), 400);
-        }));
+    public Expression clarifyCall() {
+        return once("clarifyCall", () -> {
+            CognigySettings cognigy = bean("cognigySettings", CognigySettings.class);
+            return ExpressionBuilder.exchangeExpression(exchange -> {
+                AsrEvent event = exchange.getProperty(WebhookEvent.PROPERTY, AsrEvent.class);
+                return cognigy.clarify().call(event, event.templateValues(), exchange.getProperty(DuplicateGuard.KEY, String.class), 400);
+            });
+        });
     }
 
     @BindToRegistry
-    public Expression asrEscalation(Settings settings, CamelContext context) {
-        return once("asrEscalation", () -> asrDecisions(settings, context).escalation());
+    public Expression asrEscalation() {
+        return once("asrEscalation", () -> asrDecisions().escalation());
     }
 
     @BindToRegistry
-    public Expression asrNextNode(Settings settings, CamelContext context) {
-        return once("asrNextNode", () -> asrDecisions(settings, context).nextNode());
+    public Expression asrNextNode() {
+        return once("asrNextNode", () -> asrDecisions().nextNode());
     }
 
-    private static WebhookMetrics metrics(CamelContext context) {
-        return context.getRegistry().lookupByNameAndType("webhookMetrics", WebhookMetrics.class);
+    private WebhookMetrics metrics() {
+        return bean("webhookMetrics", WebhookMetrics.class);
     }
 }

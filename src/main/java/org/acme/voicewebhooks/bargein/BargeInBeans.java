@@ -1,6 +1,5 @@
 package org.acme.voicewebhooks.bargein;
 
-import org.acme.voicewebhooks.settings.Settings;
 import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
@@ -18,47 +17,50 @@ import org.acme.voicewebhooks.observe.WebhookMetrics;
 public class BargeInBeans extends BeansSupport {
 
     @BindToRegistry
-    public BargeInSettings bargeInSettings(Settings settings) {
-        return once("bargeInSettings", () -> BargeInSettings.from(settings));
+    public BargeInSettings bargeInSettings() {
+        return once("bargeInSettings", () -> BargeInSettings.from(settings()));
     }
 
     /** The values a barge-in's command templates can use. */
     @BindToRegistry
-    public BargeInCommands bargeInCommands(Settings settings) {
-        return once("bargeInCommands", () -> new BargeInCommands(bargeInSettings(settings)));
+    public BargeInCommands bargeInCommands() {
+        return once("bargeInCommands", () -> new BargeInCommands(bargeInSettings()));
     }
 
     /** protected_prompt, backchannel, too_short, low_confidence or genuine, checked in that order. */
     @BindToRegistry
-    public Expression bargeInVerdict(Settings settings) {
-        return once("bargeInVerdict", () -> new BargeInVerdicts(bargeInSettings(settings)).verdict());
+    public Expression bargeInVerdict() {
+        return once("bargeInVerdict", () -> new BargeInVerdicts(bargeInSettings()).verdict());
     }
 
     /** bargein.backchannel-stops-tts: a backchannel or too short interrupt still stops text-to-speech. */
     @BindToRegistry
-    public Predicate bargeInBackchannelStopsTts(Settings settings) {
-        return once("bargeInBackchannelStopsTts", () -> new BargeInVerdicts(bargeInSettings(settings)).backchannelStopsTts());
+    public Predicate bargeInBackchannelStopsTts() {
+        return once("bargeInBackchannelStopsTts", () -> new BargeInVerdicts(bargeInSettings()).backchannelStopsTts());
     }
 
     /** The stop-TTS command's call (cognigy.command.abort-tts) for this barge-in. */
     @BindToRegistry
-    public Expression abortTtsCall(Settings settings, CognigySettings cognigy) {
-        return once("abortTtsCall", () -> bargeInCommands(settings).call(cognigy.abortTts()));
+    public Expression abortTtsCall() {
+        return once("abortTtsCall", () -> bargeInCommands().call(cognigy().abortTts()));
     }
 
     /** The state-reset command's call (cognigy.command.reset-state) for this barge-in. */
     @BindToRegistry
-    public Expression resetStateCall(Settings settings, CognigySettings cognigy) {
-        return once("resetStateCall", () -> bargeInCommands(settings).call(cognigy.resetState()));
+    public Expression resetStateCall() {
+        return once("resetStateCall", () -> bargeInCommands().call(cognigy().resetState()));
     }
 
     /** bargein_stop_seconds: from the barge-in's arrival to Cognigy's acknowledgement of the stop. */
     @BindToRegistry
-    public Processor bargeInStopTimer(WebhookMetrics metrics) {
-        return once("bargeInStopTimer", () -> exchange -> {
-            if (exchange.getProperty(CognigyCall.PROPERTY, CognigyCall.class).enabled()) {
-                metrics.bargeInStop(exchange.getClock().elapsed());
-            }
+    public Processor bargeInStopTimer() {
+        return once("bargeInStopTimer", () -> {
+            WebhookMetrics metrics = bean("webhookMetrics", WebhookMetrics.class);
+            return exchange -> {
+                if (exchange.getProperty(CognigyCall.PROPERTY, CognigyCall.class).enabled()) {
+                    metrics.bargeInStop(exchange.getClock().elapsed());
+                }
+            };
         });
     }
 
@@ -67,5 +69,9 @@ public class BargeInBeans extends BeansSupport {
     public Expression bargeInDuplicateKey() {
         return once("bargeInDuplicateKey", () -> ExpressionBuilder.exchangeExpression(
                 exchange -> exchange.getProperty(WebhookEvent.PROPERTY, BargeInEvent.class).deliveryKey()));
+    }
+
+    private CognigySettings cognigy() {
+        return bean("cognigySettings", CognigySettings.class);
     }
 }

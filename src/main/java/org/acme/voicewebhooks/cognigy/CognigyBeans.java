@@ -4,7 +4,6 @@ import java.time.Clock;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.acme.voicewebhooks.cognigy.auth.AccessTokenCache;
 import org.acme.voicewebhooks.cognigy.auth.CamelTokenClient;
 import org.acme.voicewebhooks.cognigy.ratelimit.CognigyRateLimiter;
@@ -13,7 +12,6 @@ import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.settings.BeansSupport;
 import org.acme.voicewebhooks.settings.Settings;
 import org.acme.voicewebhooks.webhook.Budget;
-import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -22,7 +20,6 @@ import org.apache.camel.Expression;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpComponent;
-import org.apache.camel.spi.Registry;
 import org.apache.camel.support.builder.ExpressionBuilder;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
@@ -39,89 +36,79 @@ public class CognigyBeans extends BeansSupport {
     public static final String OAUTH2_TOKEN = "direct:cognigy-oauth2-token";
 
     @BindToRegistry
-    public CognigySettings cognigySettings(Settings settings, @BeanInject("jsonMapper") ObjectMapper json) {
-        return once("cognigySettings", () -> CognigySettings.from(settings, json));
+    public CognigySettings cognigySettings() {
+        return once("cognigySettings", () -> CognigySettings.from(settings(), json()));
     }
 
     /** The call steps of cognigy-call and cognigy-attempt. */
     @BindToRegistry
-    public CognigyCallSteps cognigyCallSteps(Budget budget, WebhookMetrics metrics, @BeanInject("jsonMapper") ObjectMapper json) {
-        return once("cognigyCallSteps", () -> new CognigyCallSteps(budget, metrics, json));
+    public CognigyCallSteps cognigyCallSteps() {
+        return once("cognigyCallSteps", () -> new CognigyCallSteps(budget(), metrics(), json()));
     }
 
     @BindToRegistry
-    public Predicate cognigyCallDisabled(Budget budget, WebhookMetrics metrics, @BeanInject("jsonMapper") ObjectMapper json) {
-        return once("cognigyCallDisabled", () -> cognigyCallSteps(budget, metrics, json).disabled());
+    public Predicate cognigyCallDisabled() {
+        return once("cognigyCallDisabled", () -> cognigyCallSteps().disabled());
     }
 
     @BindToRegistry
-    public Processor cognigyAttempt(Budget budget, WebhookMetrics metrics, @BeanInject("jsonMapper") ObjectMapper json) {
-        return once("cognigyAttempt", () -> cognigyCallSteps(budget, metrics, json).attempt());
+    public Processor cognigyAttempt() {
+        return once("cognigyAttempt", () -> cognigyCallSteps().attempt());
     }
 
     @BindToRegistry
-    public Processor cognigyAcknowledged(Budget budget, WebhookMetrics metrics, @BeanInject("jsonMapper") ObjectMapper json) {
-        return once("cognigyAcknowledged", () -> cognigyCallSteps(budget, metrics, json).acknowledged());
+    public Processor cognigyAcknowledged() {
+        return once("cognigyAcknowledged", () -> cognigyCallSteps().acknowledged());
     }
 
     @BindToRegistry
-    public Processor cognigyAnswer(Budget budget, WebhookMetrics metrics, @BeanInject("jsonMapper") ObjectMapper json) {
-        return once("cognigyAnswer", () -> cognigyCallSteps(budget, metrics, json).answer());
+    public Processor cognigyAnswer() {
+        return once("cognigyAnswer", () -> cognigyCallSteps().answer());
     }
 
     /** The token enrich: a bearer token from the login or OAuth2 (each cached), or the API key. */
     @BindToRegistry
-    public CognigyCredentials cognigyCredentials(CamelContext context, Settings settings,
-            @BeanInject("jsonMapper") ObjectMapper json, WebhookMetrics metrics) {
+    public CognigyCredentials cognigyCredentials() {
         return once("cognigyCredentials", () -> {
-            CognigySettings cognigy = cognigySettings(settings, json);
-            return new CognigyCredentials(
-                    tokens(context, json, metrics, cognigy, LOGIN, "accessToken", "expiresIn"),
-                    tokens(context, json, metrics, cognigy, OAUTH2_TOKEN, "access_token", "expires_in"),
-                    cognigy.apiKeyHeader(), cognigy.apiKey());
+            CognigySettings cognigy = cognigySettings();
+            return new CognigyCredentials(tokens(LOGIN, "accessToken", "expiresIn"),
+                    tokens(OAUTH2_TOKEN, "access_token", "expires_in"), cognigy.apiKeyHeader(), cognigy.apiKey());
         });
     }
 
-    private static AccessTokenCache tokens(CamelContext context, ObjectMapper json, WebhookMetrics metrics,
-            CognigySettings cognigy, String route, String tokenField, String expiresField) {
-        return new AccessTokenCache(new CamelTokenClient(context, json, Clock.systemUTC(), metrics, route, tokenField,
-                expiresField), Clock.systemUTC(), cognigy.tokenRefreshMargin());
+    private AccessTokenCache tokens(String route, String tokenField, String expiresField) {
+        return new AccessTokenCache(new CamelTokenClient(getCamelContext(), json(), Clock.systemUTC(), metrics(), route,
+                tokenField, expiresField), Clock.systemUTC(), cognigySettings().tokenRefreshMargin());
     }
 
     @BindToRegistry
-    public CognigyRetryPolicy cognigyRetryPolicy(CamelContext context, Settings settings,
-            @BeanInject("jsonMapper") ObjectMapper json, WebhookMetrics metrics, Budget budget) {
-        return once("cognigyRetryPolicy",
-                () -> new CognigyRetryPolicy(budget, cognigyCredentials(context, settings, json, metrics)));
+    public CognigyRetryPolicy cognigyRetryPolicy() {
+        return once("cognigyRetryPolicy", () -> new CognigyRetryPolicy(budget(), cognigyCredentials()));
     }
 
     /** One WARN line per retry, naming the command, the session and what failed (never the URL). */
     @BindToRegistry
-    public Processor cognigyRetryLog(CamelContext context, Settings settings, @BeanInject("jsonMapper") ObjectMapper json,
-            WebhookMetrics metrics, Budget budget) {
-        return once("cognigyRetryLog", () -> cognigyRetryPolicy(context, settings, json, metrics, budget)::logRetry);
+    public Processor cognigyRetryLog() {
+        return once("cognigyRetryLog", () -> cognigyRetryPolicy()::logRetry);
     }
 
     @BindToRegistry
-    public Processor cognigyTokenRefresh(CamelContext context, Settings settings, @BeanInject("jsonMapper") ObjectMapper json,
-            WebhookMetrics metrics, Budget budget) {
-        return once("cognigyTokenRefresh", () -> cognigyRetryPolicy(context, settings, json, metrics, budget)::refreshToken);
+    public Processor cognigyTokenRefresh() {
+        return once("cognigyTokenRefresh", () -> cognigyRetryPolicy()::refreshToken);
     }
 
     /** COGNIGY_RATE_LIMIT: bound only when set. */
     @BindToRegistry
-    public CognigyRateLimiter cognigyRateLimiter(Settings settings, Registry registry, Budget budget, WebhookMetrics metrics,
-            @BeanInject("sharedPrefix") String prefix) {
-        return once("cognigyRateLimiter", () -> RateLimitSettings.from(settings).map(limit -> new CognigyRateLimiter(limit,
-                registry.lookupByNameAndType("webhooksDataSource", DataSource.class), prefix, budget, metrics)).orElse(null));
+    public CognigyRateLimiter cognigyRateLimiter() {
+        return once("cognigyRateLimiter", () -> RateLimitSettings.from(settings()).map(limit -> new CognigyRateLimiter(limit,
+                bean("webhooksDataSource", DataSource.class), sharedPrefix(), budget(), metrics())).orElse(null));
     }
 
     /** A token of the egress limit at the call's priority; nothing to do (no SQL) unless COGNIGY_RATE_LIMIT is set. */
     @BindToRegistry
-    public Processor cognigyRateLimit(Settings settings, Registry registry, Budget budget, WebhookMetrics metrics,
-            @BeanInject("sharedPrefix") String prefix) {
+    public Processor cognigyRateLimit() {
         return once("cognigyRateLimit", () -> {
-            CognigyRateLimiter limiter = cognigyRateLimiter(settings, registry, budget, metrics, prefix);
+            CognigyRateLimiter limiter = cognigyRateLimiter();
             return limiter == null ? exchange -> { }
                     : exchange -> limiter.acquire(exchange, exchange.getProperty(CognigyCall.PROPERTY, CognigyCall.class).priority());
         });
@@ -129,52 +116,55 @@ public class CognigyBeans extends BeansSupport {
 
     /** A token of the egress limit for a login, at normal priority. */
     @BindToRegistry
-    public Processor cognigyRateLimitLogin(Settings settings, Registry registry, Budget budget, WebhookMetrics metrics,
-            @BeanInject("sharedPrefix") String prefix) {
+    public Processor cognigyRateLimitLogin() {
         return once("cognigyRateLimitLogin", () -> {
-            CognigyRateLimiter limiter = cognigyRateLimiter(settings, registry, budget, metrics, prefix);
+            CognigyRateLimiter limiter = cognigyRateLimiter();
             return limiter == null ? exchange -> { } : limiter::acquireForLogin;
         });
     }
 
     /** The login's {"clientId","clientSecret"}, made once from the settings. */
     @BindToRegistry
-    public Expression cognigyLoginBody(Settings settings, @BeanInject("jsonMapper") ObjectMapper json) {
+    public Expression cognigyLoginBody() {
         return once("cognigyLoginBody", () -> {
-            CognigySettings cognigy = cognigySettings(settings, json);
-            return ExpressionBuilder.constantExpression(json.createObjectNode()
+            CognigySettings cognigy = cognigySettings();
+            return ExpressionBuilder.constantExpression(json().createObjectNode()
                     .put("clientId", cognigy.clientId()).put("clientSecret", cognigy.clientSecret()).toString());
         });
     }
 
     /** The OAuth2 client-credentials form (empty when no command uses oauth2). */
     @BindToRegistry
-    public Expression cognigyOAuth2Form(Settings settings, @BeanInject("jsonMapper") ObjectMapper json) {
+    public Expression cognigyOAuth2Form() {
         return once("cognigyOAuth2Form", () -> ExpressionBuilder.constantExpression(
-                cognigySettings(settings, json).oauth2().map(CognigySettings.OAuth2::form).orElse("")));
+                cognigySettings().oauth2().map(CognigySettings.OAuth2::form).orElse("")));
     }
 
     /** The OAuth2 token endpoint: a path under the base URL, or a full URL. */
     @BindToRegistry
-    public Processor cognigyOAuth2Target(Settings settings, @BeanInject("jsonMapper") ObjectMapper json) {
+    public Processor cognigyOAuth2Target() {
         return once("cognigyOAuth2Target", () -> {
-            String target = cognigySettings(settings, json).oauth2().map(CognigySettings.OAuth2::tokenUrl).orElse("/");
+            String target = cognigySettings().oauth2().map(CognigySettings.OAuth2::tokenUrl).orElse("/");
             String header = target.startsWith("/") ? Exchange.HTTP_PATH : Exchange.HTTP_URI;
             return exchange -> exchange.getMessage().setHeader(header, target);
         });
     }
 
+    private Budget budget() {
+        return bean("budget", Budget.class);
+    }
+
+    private WebhookMetrics metrics() {
+        return bean("webhookMetrics", WebhookMetrics.class);
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
-        Registry registry = context.getRegistry();
-        CognigyRateLimiter limiter = registry.lookupByNameAndType("cognigyRateLimiter", CognigyRateLimiter.class);
+        CognigyRateLimiter limiter = cognigyRateLimiter();
         if (limiter != null) {
             context.addService(limiter, true, true);
         }
-        configureHttpClient(context, registry.lookupByNameAndType("cognigySettings", CognigySettings.class),
-                registry.lookupByNameAndType("budget", Budget.class),
-                registry.lookupByNameAndType("webhookMetrics", WebhookMetrics.class),
-                registry.lookupByNameAndType("settings", Settings.class));
+        configureHttpClient(context, cognigySettings(), budget(), metrics(), settings());
     }
 
     /** The Cognigy connection for both schemes: pooled keep-alive, only Camel retries, timeouts cut to the budget. */

@@ -9,13 +9,11 @@ import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.settings.InvalidSettingException;
 import org.acme.voicewebhooks.settings.Settings;
 import org.acme.voicewebhooks.webhook.Budget;
-import org.apache.camel.BeanInject;
 import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.Configuration;
 import org.apache.camel.Expression;
 import org.apache.camel.spi.IdempotentRepository;
-import org.apache.camel.spi.Registry;
 
 /** The duplicate window: this instance's, and with DUPLICATES_STORE=postgres one for every instance. */
 @Configuration
@@ -23,31 +21,32 @@ public class DuplicatesBeans extends BeansSupport {
 
     /** This instance's window, and with DUPLICATES_STORE=postgres the one all instances share. */
     @BindToRegistry
-    public DuplicateGuard duplicateGuard(Settings settings, Registry registry, Budget budget, WebhookMetrics metrics,
-            @BeanInject("sharedPrefix") String prefix) {
+    public DuplicateGuard duplicateGuard() {
         return once("duplicateGuard", () -> {
+            Settings settings = settings();
+            Budget budget = bean("budget", Budget.class);
+            WebhookMetrics metrics = bean("webhookMetrics", WebhookMetrics.class);
             PostgresDeliveryWindow shared = PostgresDeliveryWindow.from(settings,
-                    Optional.ofNullable(registry.lookupByNameAndType("webhooksDataSource", DataSource.class)), prefix,
-                    budget.budgetMs(), metrics).orElse(null);
+                    Optional.ofNullable(bean("webhooksDataSource", DataSource.class)), sharedPrefix(), budget.budgetMs(), metrics)
+                    .orElse(null);
             return new DuplicateGuard(
                     Duration.ofSeconds(settings.number("duplicates.window-seconds", 1, 86_400)),
                     settings.number("duplicates.capacity", 1, 10_000_000),
                     (int) settings.number("duplicates.max-waiters", 0, 1_000),
-                    sharedRepository(settings, registry), shared, budget, settings.text("asr.delivery-id-header"), metrics);
+                    sharedRepository(settings), shared, budget, settings.text("asr.delivery-id-header"), metrics);
         });
     }
 
     /** The ASR delivery's key: the caller's delivery id, else a hash of the body. */
     @BindToRegistry
-    public Expression asrDuplicateKey(Settings settings, Registry registry, Budget budget, WebhookMetrics metrics,
-            @BeanInject("sharedPrefix") String prefix) {
-        return once("asrDuplicateKey", () -> duplicateGuard(settings, registry, budget, metrics, prefix).asrKey());
+    public Expression asrDuplicateKey() {
+        return once("asrDuplicateKey", () -> duplicateGuard().asrKey());
     }
 
     /** The shared Camel idempotent repository named by duplicates.repository, if any (several instances). */
-    private static IdempotentRepository sharedRepository(Settings settings, Registry registry) {
+    private IdempotentRepository sharedRepository(Settings settings) {
         return settings.optional("duplicates.repository").map(name -> settings.check(() -> {
-            IdempotentRepository repository = registry.lookupByNameAndType(name, IdempotentRepository.class);
+            IdempotentRepository repository = bean(name, IdempotentRepository.class);
             if (repository == null) {
                 throw new InvalidSettingException("duplicates.repository names no IdempotentRepository bean: '" + name + "'");
             }

@@ -13,8 +13,8 @@ import org.apache.camel.health.HealthCheckRegistry;
 public class ObserveBeans extends BeansSupport {
 
     @BindToRegistry
-    public WebhookMetrics webhookMetrics(CamelContext context) {
-        return once("webhookMetrics", () -> new WebhookMetrics(context));
+    public WebhookMetrics webhookMetrics() {
+        return once("webhookMetrics", () -> new WebhookMetrics(getCamelContext()));
     }
 
     @Override

@@ -12,13 +12,14 @@ import org.apache.camel.Configuration;
 public class SettingsBeans extends BeansSupport {
 
     @BindToRegistry
-    public Settings settings(CamelContext context) {
-        return once("settings", () -> Settings.of(context));
+    @Override
+    public Settings settings() {
+        return once("settings", () -> Settings.of(getCamelContext()));
     }
 
     @Override
     public void configure(CamelContext context) {
         SettingsSummary.log(context);
-        context.getRegistry().lookupByNameAndType("settings", Settings.class).stopIfInvalid();
+        settings().stopIfInvalid();
     }
 }

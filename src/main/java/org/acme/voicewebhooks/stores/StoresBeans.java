@@ -15,8 +15,10 @@ public class StoresBeans extends BeansSupport {
 
     /** Prefix of the tables and queues this deployment owns in the shared servers. */
     @BindToRegistry
-    public String sharedPrefix(Settings settings) {
+    @Override
+    public String sharedPrefix() {
         return once("sharedPrefix", () -> {
+            Settings settings = settings();
             String prefix = settings.text("shared.prefix");
             if (!prefix.matches("[a-z][a-z0-9_]{0,39}")) {
                 settings.problem("SHARED_STORE_PREFIX (setting shared.prefix) must be lower-case letters, digits and _, was '"
@@ -28,14 +30,15 @@ public class StoresBeans extends BeansSupport {
 
     /** Bound only when database.url is set. */
     @BindToRegistry
-    public DataSource webhooksDataSource(Settings settings) {
-        return once("webhooksDataSource", () -> Database.from(settings).orElse(null));
+    public DataSource webhooksDataSource() {
+        return once("webhooksDataSource", () -> Database.from(settings()).orElse(null));
     }
 
     /** Bound only when a store (DEAD_LETTER_STORE, ACOUSTIC_STORE) uses RabbitMQ. */
     @BindToRegistry
-    public RabbitMq rabbitMq(Settings settings) {
+    public RabbitMq rabbitMq() {
         return once("rabbitMq", () -> {
+            Settings settings = settings();
             boolean deadLetters = RabbitMq.uses(settings, "deadletter.store", "DEAD_LETTER_STORE");
             boolean records = RabbitMq.uses(settings, "acoustic.store", "ACOUSTIC_STORE");
             return deadLetters || records ? RabbitMq.from(settings) : null;
@@ -44,8 +47,8 @@ public class StoresBeans extends BeansSupport {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        DataSource dataSource = context.getRegistry().lookupByNameAndType("webhooksDataSource", DataSource.class);
-        RabbitMq rabbit = context.getRegistry().lookupByNameAndType("rabbitMq", RabbitMq.class);
+        DataSource dataSource = webhooksDataSource();
+        RabbitMq rabbit = rabbitMq();
         // added first so they stop last: the stores that use them stop before them
         context.addService(new ServiceSupport() {
             @Override

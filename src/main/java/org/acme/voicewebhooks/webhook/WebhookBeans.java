@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import org.acme.voicewebhooks.observe.WebhookMetrics;
 import org.acme.voicewebhooks.settings.Settings;
-import org.apache.camel.BeanInject;
 import org.acme.voicewebhooks.settings.BeansSupport;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
@@ -47,10 +46,12 @@ public class WebhookBeans extends BeansSupport {
     }
 
     @BindToRegistry
-    public Budget budget(Settings settings) {
-        return once("budget", () -> new Budget(settings.number("webhook.budget-ms", 100, 60_000),
-                        settings.number("cognigy.retry.min-attempt-ms", 1, 60_000),
-                        settings.number("webhook.answer-reserve-ms", 0, 10_000)));
+    public Budget budget() {
+        return once("budget", () -> {
+            Settings settings = settings();
+            return new Budget(settings.number("webhook.budget-ms", 100, 60_000),
+                    settings.number("cognigy.retry.min-attempt-ms", 1, 60_000), settings.number("webhook.answer-reserve-ms", 0, 10_000));
+        });
     }
 
     @BindToRegistry
@@ -71,19 +72,19 @@ public class WebhookBeans extends BeansSupport {
     }
 
     @BindToRegistry
-    public CallerAuthProcessor bargeInCallerAuth(Settings settings) {
-        return once("bargeInCallerAuth", () -> CallerAuthProcessor.from(settings, "bargein", Clock.systemUTC()));
+    public CallerAuthProcessor bargeInCallerAuth() {
+        return once("bargeInCallerAuth", () -> CallerAuthProcessor.from(settings(), "bargein", Clock.systemUTC()));
     }
 
     @BindToRegistry
-    public CallerAuthProcessor asrCallerAuth(Settings settings) {
-        return once("asrCallerAuth", () -> CallerAuthProcessor.from(settings, "asr", Clock.systemUTC()));
+    public CallerAuthProcessor asrCallerAuth() {
+        return once("asrCallerAuth", () -> CallerAuthProcessor.from(settings(), "asr", Clock.systemUTC()));
     }
 
     /** X-Admin-Key of the admin endpoints; without ADMIN_API_KEY there is no admin endpoint: 404. */
     @BindToRegistry
-    public Processor adminApiKey(Settings settings) {
-        return once("adminApiKey", () -> settings.optional("admin.api-key")
+    public Processor adminApiKey() {
+        return once("adminApiKey", () -> settings().optional("admin.api-key")
                 .<Processor>map(key -> new ApiKeyProcessor("X-Admin-Key", key))
                 .orElse(exchange -> {
                     throw new WebhookException(404, "Not found");
@@ -92,56 +93,55 @@ public class WebhookBeans extends BeansSupport {
 
     /** A barge-in's failure: {@code 422 {"error":"Invalid payload: …"}} for a payload, else as for any webhook. */
     @BindToRegistry
-    public FailureAnswerProcessor bargeInFailureAnswer(Settings settings) {
+    public FailureAnswerProcessor bargeInFailureAnswer() {
         return once("bargeInFailureAnswer",
-                () -> new FailureAnswerProcessor(jsonMapper(), PayloadProblems::bargeIn, budget(settings)));
+                () -> new FailureAnswerProcessor(jsonMapper(), PayloadProblems::bargeIn, budget()));
     }
 
     /** An utterance's failure: the reference's 400 texts for a payload, else as for any webhook. */
     @BindToRegistry
-    public FailureAnswerProcessor asrFailureAnswer(Settings settings) {
-        return once("asrFailureAnswer", () -> new FailureAnswerProcessor(jsonMapper(), PayloadProblems::asr, budget(settings)));
+    public FailureAnswerProcessor asrFailureAnswer() {
+        return once("asrFailureAnswer", () -> new FailureAnswerProcessor(jsonMapper(), PayloadProblems::asr, budget()));
     }
 
     /** An admin call's failure: the status it names. */
     @BindToRegistry
-    public FailureAnswerProcessor adminFailureAnswer(Settings settings) {
-        return once("adminFailureAnswer", () -> new FailureAnswerProcessor(jsonMapper(), PayloadErrors.NONE, budget(settings)));
+    public FailureAnswerProcessor adminFailureAnswer() {
+        return once("adminFailureAnswer", () -> new FailureAnswerProcessor(jsonMapper(), PayloadErrors.NONE, budget()));
     }
 
     /** A command given up: its failure is the answer unless an earlier command failed first. */
     @BindToRegistry
-    public Processor rememberCommandFailure(Settings settings) {
-        return once("rememberCommandFailure", () -> commandFailures(settings)::failed);
+    public Processor rememberCommandFailure() {
+        return once("rememberCommandFailure", () -> commandFailures()::failed);
     }
 
     @BindToRegistry
-    public CommandFailures commandFailures(Settings settings) {
-        return once("commandFailures", () -> new CommandFailures(new FailureAnswerProcessor(jsonMapper(), PayloadErrors.NONE, budget(settings))));
+    public CommandFailures commandFailures() {
+        return once("commandFailures", () -> new CommandFailures(new FailureAnswerProcessor(jsonMapper(), PayloadErrors.NONE, budget())));
     }
 
     /** A command of this webhook was dead-lettered instead of acknowledged. */
     @BindToRegistry
-    public Predicate commandFailed(Settings settings) {
-        return once("commandFailed", () -> commandFailures(settings).any());
+    public Predicate commandFailed() {
+        return once("commandFailed", () -> commandFailures().any());
     }
 
     /** Every command of this webhook so far was acknowledged (none dead-lettered). */
     @BindToRegistry
-    public Predicate commandsAcknowledged(Settings settings) {
-        return once("commandsAcknowledged", () -> commandFailures(settings).none());
+    public Predicate commandsAcknowledged() {
+        return once("commandsAcknowledged", () -> commandFailures().none());
     }
 
     /** The first failure's 502, or 503 when the dead-letter store could not take a command. */
     @BindToRegistry
-    public Processor commandFailureAnswer(Settings settings) {
-        return once("commandFailureAnswer", () -> commandFailures(settings).answer());
+    public Processor commandFailureAnswer() {
+        return once("commandFailureAnswer", () -> commandFailures().answer());
     }
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        WebhookMetrics metrics = context.getRegistry().lookupByNameAndType("webhookMetrics", WebhookMetrics.class);
-        context.getManagementStrategy().addEventNotifier(new WebhookOutcomes(metrics));
+        context.getManagementStrategy().addEventNotifier(new WebhookOutcomes(bean("webhookMetrics", WebhookMetrics.class)));
         // 405, 413 and the server's other own refusals answer JSON like the routes
         context.addStartupListener(new JsonErrorHandlers());
         // until the routes run: 503 Starting with Retry-After, never Vert.x's 404
