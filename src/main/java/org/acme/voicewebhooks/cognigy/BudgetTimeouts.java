@@ -17,17 +17,7 @@ import org.apache.hc.core5.util.Timeout;
  * Cuts the connect, pool and read timeouts of each Cognigy request to what is left of its webhook's budget
  * (camel-http has no per-exchange timeouts; the classic client runs the request on the attempt's thread).
  */
-public final class BudgetTimeouts implements ExecChainHandler {
-
-    private final Duration connectTimeout;
-    private final Duration readTimeout;
-    private final long budgetMs;
-
-    public BudgetTimeouts(Duration connectTimeout, Duration readTimeout, long budgetMs) {
-        this.connectTimeout = connectTimeout;
-        this.readTimeout = readTimeout;
-        this.budgetMs = budgetMs;
-    }
+public record BudgetTimeouts(Duration connectTimeout, Duration readTimeout, long budgetMs) implements ExecChainHandler {
 
     @Override
     @SuppressWarnings("deprecation") // a per-request connect timeout is still honoured by the 5.x classic client

@@ -16,17 +16,7 @@ import org.apache.camel.component.http.HttpMethods;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /** The Java behind the steps of the cognigy-call and cognigy-attempt routes: what each step does with the call. */
-public final class CognigyCallSteps {
-
-    private final Budget budget;
-    private final WebhookMetrics metrics;
-    private final ObjectMapper json;
-
-    public CognigyCallSteps(Budget budget, WebhookMetrics metrics, ObjectMapper json) {
-        this.budget = budget;
-        this.metrics = metrics;
-        this.json = json;
-    }
+public record CognigyCallSteps(Budget budget, WebhookMetrics metrics, ObjectMapper json) {
 
     /** The call's command is off by settings: nothing is sent. */
     public Predicate disabled() {

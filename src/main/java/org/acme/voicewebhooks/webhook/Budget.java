@@ -4,9 +4,10 @@ import org.apache.camel.Exchange;
 
 /**
  * A webhook's time budget, measured from the exchange's arrival. A call checks it before each attempt and hands the
- * absolute deadline to the blocking client on its own thread ({@link #onThread}), which cuts its timeouts to it.
+ * absolute deadline to the blocking client on its own thread ({@link #onThread}), which cuts its timeouts to it. Cognigy
+ * calls end {@code answerReserveMs} before the budget, leaving time to dead-letter and answer.
  */
-public final class Budget {
+public record Budget(long budgetMs, long minAttemptMs, long answerReserveMs) {
 
     /** The deadline in epoch milliseconds; carried to exchanges made on the webhook's behalf (the login). */
     public static final String DEADLINE = "webhookDeadline";
@@ -18,21 +19,6 @@ public final class Budget {
     }
 
     private static final ThreadLocal<ThreadCall> THREAD_CALL = new ThreadLocal<>();
-
-    private final long budgetMs;
-    private final long minAttemptMs;
-    private final long answerReserveMs;
-
-    /** Cognigy calls end {@code answerReserveMs} before the budget, leaving time to dead-letter and answer. */
-    public Budget(long budgetMs, long minAttemptMs, long answerReserveMs) {
-        this.budgetMs = budgetMs;
-        this.minAttemptMs = minAttemptMs;
-        this.answerReserveMs = answerReserveMs;
-    }
-
-    public long budgetMs() {
-        return budgetMs;
-    }
 
     public long deadline(Exchange exchange) {
         Long deadline = exchange.getProperty(DEADLINE, Long.class);

@@ -10,22 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Turns a failed webhook into the SPEC's status and one-line JSON error; never a stack trace or a secret. */
-public final class FailureAnswerProcessor implements Processor {
+public record FailureAnswerProcessor(ObjectMapper json, PayloadErrors payloadErrors, Budget budget) implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureAnswerProcessor.class);
 
     /** A status and the text of {@code {"error":…}}. */
     public record Answer(int status, String error) {
-    }
-
-    private final ObjectMapper json;
-    private final PayloadErrors payloadErrors;
-    private final Budget budget;
-
-    public FailureAnswerProcessor(ObjectMapper json, PayloadErrors payloadErrors, Budget budget) {
-        this.json = json;
-        this.payloadErrors = payloadErrors;
-        this.budget = budget;
     }
 
     @Override
